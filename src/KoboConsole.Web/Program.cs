@@ -1,19 +1,60 @@
+using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
+using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Jobs;
+using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Infrastructure;
+using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddStorage();
+    builder.AddAuth();
+    builder.AddJobs();
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddMudServices();
+    builder.Services.AddSignalR();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<BadRequestHandler>();
+    // Always surface unreadable requests to BadRequestHandler (by default only in Development).
+    builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    builder.Services.ConfigureHttpJsonOptions(o =>
+        o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
-var app = builder.Build();
+    var keys = new ConfigurationKeys()
+        .Add<StorageOptions>(StorageOptions.Section)
+        .Add<AuthOptions>(AuthOptions.Section);
 
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    var app = builder.Build();
+    await app.PrepareAsync(keys);
 
-app.Run();
+    app.UseExceptionHandler();
+    app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseSetupGate();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+    app.MapAuth();
+    app.MapJobsDashboard();
+    app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupTasks.IsConfigurationError(ex))
+{
+    await Console.Error.WriteLineAsync(StartupTasks.Describe(ex));
+    return 2;
+}
 
 /// <summary>Entry point, public so test hosts (WebApplicationFactory) can reference it.</summary>
 public partial class Program;

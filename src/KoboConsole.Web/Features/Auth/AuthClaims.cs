@@ -1,0 +1,26 @@
+using System.Security.Claims;
+
+namespace KoboConsole.Web.Features.Auth;
+
+public static class AuthClaims
+{
+    public const string SecurityStamp = "kc:stamp";
+    public const string TokenName = "kc:token";
+
+    public static ClaimsPrincipal For(UserInfo user, string scheme, string? tokenName = null)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.Username),
+            new(ClaimTypes.Role, user.Role),
+            new(SecurityStamp, user.SecurityStamp),
+        };
+        if (tokenName is not null)
+        {
+            claims.Add(new Claim(TokenName, tokenName));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+}

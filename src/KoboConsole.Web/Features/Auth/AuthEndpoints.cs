@@ -1,0 +1,133 @@
+using KoboConsole.Web.Features.Audit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KoboConsole.Web.Features.Auth;
+
+public sealed record TokenRequest(string? Username, string? Password, string? Name);
+
+public sealed record TokenResponse(string Token, string Name, string Role);
+
+public sealed record CreateUserRequest(string? Username, string? Password, string? Role);
+
+public sealed record UserResponse(string Username, string Role, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt)
+{
+    public static UserResponse From(UserInfo u) => new(u.Username, u.Role, u.Disabled, u.CreatedAt, u.LastLoginAt);
+}
+
+public static class AuthEndpoints
+{
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        // A form post from the account menu; antiforgery is checked by UseAntiforgery for form posts.
+        app.MapPost("/logout", async (HttpContext ctx) =>
+        {
+            await ctx.SignOutAsync(AuthModule.CookieScheme);
+            return Results.LocalRedirect("/login");
+        }).RequireAuthorization().AddEndpointFilter(RequireAntiforgery);
+
+        var api = app.MapGroup("/api/v1");
+        api.MapPost("/tokens", CreateTokenAsync).AllowAnonymous();
+        api.MapGet("/users", async (UserService users, CancellationToken ct) =>
+            (await users.ListAsync(ct)).Select(UserResponse.From)).RequireAuthorization(Roles.Admin);
+        api.MapPost("/users", CreateUserAsync).RequireAuthorization(Roles.Admin);
+        api.MapDelete("/users/{username}", DisableUserAsync).RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        var antiforgery = ctx.HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(ctx.HttpContext))
+        {
+            return Results.Problem(statusCode: 400, title: "The form has expired", detail: "Reload the page and try again.");
+        }
+
+        return await next(ctx);
+    }
+
+    private static async Task<IResult> CreateTokenAsync(
+        [FromBody] TokenRequest request, UserService users, ApiTokenService tokens, AuditLog audit,
+        ILoggerFactory loggers, HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Username))
+        {
+            errors["username"] = ["is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors["password"] = ["is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > ApiTokenService.MaxNameLength)
+        {
+            errors["name"] = [$"is required: 1 to {ApiTokenService.MaxNameLength} characters that say what the token is for, e.g. 'upgrade pipeline'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var result = await users.VerifyAsync(request.Username!, request.Password!, ct);
+        var logger = loggers.CreateLogger("KoboConsole.Web.Features.Auth.Tokens");
+        var username = UserRules.Normalize(request.Username!);
+        var remoteIp = http.Connection.RemoteIpAddress?.ToString();
+        Log.LoginAttempt(logger, result.Outcome, username, remoteIp);
+        switch (result.Outcome)
+        {
+            case LoginOutcome.LockedOut:
+                return Results.Problem(statusCode: 401, title: "Account locked",
+                    detail: $"Too many failed attempts. Try again after {result.LockedUntil:HH:mm} UTC.");
+            case LoginOutcome.Invalid:
+                return Results.Problem(statusCode: 401, title: "Wrong username or password", detail: "Check both and try again.");
+        }
+
+        var user = result.User!;
+        var name = request.Name!.Trim();
+        var token = await tokens.CreateAsync(user, name, ct);
+        Log.TokenCreated(logger, name, user.Username);
+        await audit.WriteAsync(user.Username, "token.create", name, "succeeded", cancellationToken: ct);
+        return Results.Created((string?)null, new TokenResponse(token, name, user.Role));
+    }
+
+    private static async Task<IResult> CreateUserAsync(
+        [FromBody] CreateUserRequest request, UserService users, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        var (user, error) = await users.CreateAsync(request.Username ?? "", request.Password ?? "", request.Role ?? "", ct);
+        var actor = AuditLog.ActorOf(http.User);
+        if (user is null)
+        {
+            var field = error!.Split(':', 2)[0];
+            var status = error.Contains("exists already", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+            await audit.WriteAsync(actor, "user.create", UserRules.Normalize(request.Username ?? ""), "rejected", error, cancellationToken: ct);
+            return status == StatusCodes.Status409Conflict
+                ? Results.Problem(statusCode: status, title: "User exists", detail: error)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [error.Split(':', 2)[1].Trim()] }, statusCode: status);
+        }
+
+        await audit.WriteAsync(actor, "user.create", user.Username, "succeeded", $"role {user.Role}", cancellationToken: ct);
+        return Results.Created($"/api/v1/users/{user.Username}", UserResponse.From(user));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DisableUserAsync(
+        string username, UserService users, AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        var actor = AuditLog.ActorOf(http.User);
+        if (UserRules.Normalize(username) == http.User.Identity?.Name)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "Cannot disable yourself", detail: "Ask another admin to do it.");
+        }
+
+        if (!await users.DisableAsync(username, ct))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "No such user", detail: $"No user is named '{username}'.");
+        }
+
+        await audit.WriteAsync(actor, "user.disable", UserRules.Normalize(username), "succeeded", cancellationToken: ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,16 @@
+namespace KoboConsole.Web.Features.Auth;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Created the bootstrap admin {Username} from configuration")]
+    public static partial void BootstrapAdminCreated(ILogger logger, string username);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No user exists yet: open /setup in a browser to create the first admin, or set KoboConsole__Auth__BootstrapAdmin__Username and __Password")]
+    public static partial void NoUsersYet(ILogger logger);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Login {Outcome} for {Username} from {RemoteIp}")]
+    public static partial void LoginAttempt(ILogger logger, LoginOutcome outcome, string username, string? remoteIp);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "API token {TokenName} created for {Username}")]
+    public static partial void TokenCreated(ILogger logger, string tokenName, string username);
+}
