@@ -12,6 +12,10 @@ using MudBlazor.Services;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddSingleton(new ConfigurationKeys()
+        .Add<StorageOptions>(StorageOptions.Section)
+        .Add<AuthOptions>(AuthOptions.Section));
+    builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
     builder.AddJobs();
@@ -26,12 +30,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(o =>
         o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
-    var keys = new ConfigurationKeys()
-        .Add<StorageOptions>(StorageOptions.Section)
-        .Add<AuthOptions>(AuthOptions.Section);
-
     var app = builder.Build();
-    await app.PrepareAsync(keys);
 
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());

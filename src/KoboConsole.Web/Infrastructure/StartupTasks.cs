@@ -5,25 +5,26 @@ using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure;
 
-/// <summary>What runs once between building the app and serving: validate, warn, migrate, bootstrap.</summary>
-public static class StartupTasks
+/// <summary>
+/// What runs once before the app serves: warn about unknown settings, migrate, bootstrap.
+/// A hosted service registered before all others, so it runs after options validation
+/// (the host validates ValidateOnStart options first) and before the server listens.
+/// </summary>
+public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys keys, ILogger<StartupTasks> logger) : IHostedService
 {
-    public static async Task PrepareAsync(this WebApplication app, ConfigurationKeys keys, CancellationToken cancellationToken = default)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Throws OptionsValidationException for every ValidateOnStart options class at once,
-        // before anything touches a database.
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
-
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KoboConsole.Web.Configuration");
         var names = Environment.GetEnvironmentVariables().Keys.Cast<string>();
         foreach (var unknown in keys.FindUnknown(names))
         {
             Configuration.Log.UnknownSetting(logger, unknown);
         }
 
-        await app.Services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
-        await app.Services.GetRequiredService<AuthBootstrap>().RunAsync(cancellationToken);
+        await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<AuthBootstrap>().RunAsync(cancellationToken);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The text printed when configuration stops the start: each failure names its key.</summary>
     public static string Describe(Exception exception)

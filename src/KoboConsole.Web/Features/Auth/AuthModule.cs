@@ -23,7 +23,6 @@ public static class AuthModule
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuthBootstrap>();
 
-        var sessionHours = builder.Configuration.GetValue($"{AuthOptions.Section}:SessionHours", 8);
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or API token", o =>
                 o.ForwardDefaultSelector = ctx => ApiTokenHandler.Extract(ctx.Request) is null ? CookieScheme : ApiTokenHandler.SchemeName)
@@ -35,13 +34,15 @@ public static class AuthModule
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = "/login";
                 o.AccessDeniedPath = "/forbidden";
-                o.ExpireTimeSpan = TimeSpan.FromHours(sessionHours);
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = ctx => RespondOrRedirect(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => RespondOrRedirect(ctx, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = ValidateSessionAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
+
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
+            .Configure<IOptions<AuthOptions>>((o, auth) => o.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.SessionHours));
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Viewer, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.Viewer)))

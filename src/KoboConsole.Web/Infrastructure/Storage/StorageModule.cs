@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure.Storage;
@@ -15,13 +17,12 @@ public static class StorageModule
         builder.Services.AddSingleton<ConsoleDb>();
         builder.Services.AddSingleton<DbMigrator>();
 
-        // Keys that sign the login cookie and antiforgery tokens survive restarts.
+        // Keys that sign the login cookie and antiforgery tokens survive restarts: they live in
+        // the data directory (resolved lazily, so configuration from any source applies).
         // Several instances on PostgreSQL will share them through the database (issue 8).
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var keyDir = Path.Combine(Path.GetFullPath(storage.DataDirectory, builder.Environment.ContentRootPath), "keys");
-        builder.Services.AddDataProtection()
-            .SetApplicationName("KoboConsole")
-            .PersistKeysToFileSystem(new DirectoryInfo(keyDir));
+        builder.Services.AddDataProtection().SetApplicationName("KoboConsole");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<ConsoleDb, ILoggerFactory>((o, db, loggers) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(db.DataDirectory, "keys")), loggers));
         return builder;
     }
 }
