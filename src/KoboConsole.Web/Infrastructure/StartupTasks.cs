@@ -32,7 +32,13 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
         var failures = exception switch
         {
             OptionsValidationException o => o.Failures,
-            AggregateException a => a.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(o => o.Failures),
+            InvalidOperationException i => [ConversionMessage(i)],
+            AggregateException a => a.Flatten().InnerExceptions.SelectMany(e => e switch
+            {
+                OptionsValidationException o => o.Failures,
+                InvalidOperationException i => [ConversionMessage(i)],
+                _ => [e.Message],
+            }),
             _ => [exception.Message],
         };
         return "KoboConsole cannot start: the configuration is invalid.\n"
@@ -41,5 +47,26 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
     }
 
     public static bool IsConfigurationError(Exception exception) => exception is OptionsValidationException
-        || (exception is AggregateException a && a.Flatten().InnerExceptions.All(e => e is OptionsValidationException));
+        || IsConversionError(exception)
+        || (exception is AggregateException a && a.Flatten().InnerExceptions.All(e => e is OptionsValidationException || IsConversionError(e)));
+
+    // The binder's own words: "Failed to convert configuration value at 'KoboConsole:Auth:LockoutThreshold' to type 'System.Int32'."
+    private static bool IsConversionError(Exception exception) =>
+        exception is InvalidOperationException && exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
+
+    private static string ConversionMessage(InvalidOperationException exception)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(exception.Message, "at '([^']+)' to type '([^']+)'");
+        if (!match.Success)
+        {
+            return exception.Message;
+        }
+
+        var type = Type.GetType(match.Groups[2].Value);
+        var expected = type is { IsEnum: true } ? "one of " + string.Join(", ", Enum.GetNames(type))
+            : type == typeof(int) ? "a whole number"
+            : type == typeof(bool) ? "true or false"
+            : $"a value of type {match.Groups[2].Value}";
+        return $"{match.Groups[1].Value}: cannot be read; expected {expected}.";
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ public static class AuthModule
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UserService>();

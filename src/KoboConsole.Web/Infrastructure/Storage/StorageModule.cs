@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure.Storage;
@@ -9,10 +10,7 @@ public static class StorageModule
 {
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>()
-            .BindConfiguration(StorageOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         builder.Services.AddSingleton<ConsoleDb>();
         builder.Services.AddSingleton<DbMigrator>();

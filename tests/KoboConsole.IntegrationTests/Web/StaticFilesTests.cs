@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using KoboConsole.IntegrationTests.Configuration;
+using KoboConsole.Testing;
+
+namespace KoboConsole.IntegrationTests.Web;
+
+/// <summary>The top-level wwwroot/ is served both by `dotnet run` (development) and from `dotnet publish` output.</summary>
+public sealed partial class StaticFilesTests
+{
+    private static readonly string RepoRoot = FindRepoRoot();
+
+    [Fact]
+    public async Task DevelopmentRun_ServesTopLevelWwwroot()
+    {
+        await using var app = new ConsoleAppFactory();
+        using var client = app.CreateBrowserLikeClient();
+
+        var css = await client.GetStringAsync(new Uri("/css/console.css", UriKind.Relative));
+
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "wwwroot/css/console.css")), css);
+    }
+
+    [Fact]
+    public async Task PublishOutput_ServesTopLevelWwwrootFingerprinted()
+    {
+        var output = Directory.CreateTempSubdirectory("koboconsole-publish-").FullName;
+        try
+        {
+            await PublishAsync(output);
+            Assert.True(File.Exists(Path.Combine(output, "wwwroot/css/console.css")), "publish did not copy the top-level wwwroot");
+
+            using var process = await ConsoleProcess.StartAsync(
+                new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, Path.Combine(output, "KoboConsole.Web.dll"), output);
+            Assert.True(await process.WaitForHealthyAsync(TimeSpan.FromSeconds(60)), process.Stdout + process.Stderr);
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{process.Port}") };
+            var login = await http.GetStringAsync(new Uri("/login", UriKind.Relative));
+            var fingerprinted = FingerprintedCss().Match(login);
+            Assert.True(fingerprinted.Success, "the login page does not link the console's stylesheet");
+            var css = await http.GetStringAsync(new Uri("/" + fingerprinted.Value, UriKind.Relative));
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "wwwroot/css/console.css")), css);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static async Task PublishAsync(string output)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot };
+        foreach (var arg in new[] { "publish", "src/KoboConsole.Web", "-c", "Release", "-o", output, "--nologo", "-v", "q" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+    }
+
+    internal static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KoboConsole.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("KoboConsole.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"css/console\.[a-z0-9]+\.css")]
+    private static partial Regex FingerprintedCss();
+}
