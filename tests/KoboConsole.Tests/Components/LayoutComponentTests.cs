@@ -1,0 +1,71 @@
+using Bunit;
+using KoboConsole.Web.Components.Layout;
+using KoboConsole.Web.Components.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace KoboConsole.Tests.Components;
+
+public sealed class LayoutComponentTests : IAsyncLifetime
+{
+    private readonly BunitContext _ctx = new();
+
+    public Task InitializeAsync()
+    {
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.Services.AddMudServices();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+
+    [Fact]
+    public void NavMenu_Viewer_ShowsFeaturesButNotAdminPages()
+    {
+        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
+
+        var nav = _ctx.Render<NavMenu>();
+
+        var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs"], links);
+    }
+
+    [Fact]
+    public void NavMenu_Admin_AlsoShowsAuditAndSettings()
+    {
+        _ctx.AddAuthorization().SetAuthorized("ada").SetRoles("admin").SetPolicies("admin");
+
+        var nav = _ctx.Render<NavMenu>();
+
+        var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Contains("/audit", links);
+        Assert.Contains("/settings", links);
+    }
+
+    [Fact]
+    public void ComingSoon_RendersFeatureAndExplanation()
+    {
+        var cut = _ctx.Render<ComingSoon>(p => p
+            .Add(c => c.Feature, "Backups")
+            .AddChildContent("Streamed and verified."));
+
+        Assert.Contains("Backups is coming in a later release", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("Streamed and verified.", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AccountMenu_SignedIn_ShowsUserAndHasAPostLogoutFormWithToken()
+    {
+        _ctx.AddAuthorization().SetAuthorized("ops.jane").SetRoles("operator");
+        var popovers = _ctx.Render<MudBlazor.MudPopoverProvider>();
+        var cut = _ctx.Render<AccountMenu>();
+
+        Assert.Contains("ops.jane", cut.Markup, StringComparison.Ordinal);
+        cut.Find("[data-testid=account-chip]").Click();
+
+        var form = popovers.Find("form");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("logout", form.GetAttribute("action"));
+        Assert.Contains("Role: operator", popovers.Markup, StringComparison.Ordinal);
+    }
+}
