@@ -38,6 +38,11 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
         }
 
         _realPort = realPort;
+        if (realPort)
+        {
+            // The factory's own switch from TestServer to Kestrel (.NET 10), on a free loopback port.
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
     }
 
     public string DataDirectory { get; }
@@ -51,11 +56,6 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
-        }
-
-        if (_realPort)
-        {
-            builder.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         }
     }
 
