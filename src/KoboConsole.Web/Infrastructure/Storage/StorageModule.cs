@@ -1,7 +1,7 @@
+using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure.Storage;
