@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every KoboConsole test on a machine that may have nothing installed: installs what is
+# missing (Docker engine, Chromium, image tools), starts the engine, builds or reuses the
+# test-bed images, checks formatting, builds once, runs the three test projects, and ends with
+# the totals alone on the last line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+log() { printf '==> %s\n' "$*" >&2; }
+
+# 1. Debian packages the tests need (each installed only when missing).
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (see global.json) is required and cannot be installed by this script." >&2; exit 1; }
+
+# 2. The Docker engine and the test-bed images (cached by a hash of their inputs).
+bash docker/testbed/engine.sh ensure
+bash docker/testbed/images.sh all
+
+# 3. Format, then one build for all test projects.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+status=0
+log "dotnet format --verify-no-changes"
+if ! dotnet format KoboConsole.sln --verify-no-changes; then
+  echo "dotnet format found code that is not formatted: run 'dotnet format KoboConsole.sln' and commit." >&2
+  status=1
+fi
+log "dotnet build"
+dotnet build KoboConsole.sln -c Debug --nologo -v q
+
+# 4. The tests, each project with a TRX report the totals are read from.
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; do
+  log "dotnet test $project"
+  if ! dotnet test "tests/$project" --no-build --nologo \
+      --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results" --blame-hang-timeout 10m; then
+    status=1
+  fi
+  if [ ! -f "$results/$project.trx" ]; then
+    echo "$project produced no test results (it crashed before reporting): counted as 1 failed." >&2
+    echo "crashed" > "$results/$project.crashed"
+  fi
+done
+
+# 5. Totals from the TRX counters (skipped tests are 'notExecuted').
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  attr() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(attr passed)))
+  failed=$((failed + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
+  skipped=$((skipped + $(attr notExecuted)))
+done
+failed=$((failed + $(find "$results" -name '*.crashed' | wc -l)))
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
