@@ -2,8 +2,8 @@ using Dapper;
 
 namespace KoboConsole.Web.Infrastructure.Storage;
 
-/// <summary>Applies <see cref="Migrations"/> at start, each step in its own transaction.</summary>
-public sealed class DbMigrator(ConsoleDb db, ILogger<DbMigrator> logger)
+/// <summary>Applies every feature's <see cref="MigrationStep"/>s at start, in id order, each in its own transaction.</summary>
+public sealed class DbMigrator(ConsoleDb db, IEnumerable<IMigrationSource> sources, ILogger<DbMigrator> logger)
 {
     // Any fixed number: several console instances on one PostgreSQL take turns migrating.
     private const long PostgresLockKey = 0x6b6f626f;
@@ -25,7 +25,14 @@ public sealed class DbMigrator(ConsoleDb db, ILogger<DbMigrator> logger)
             var applied = (await connection.QueryAsync<string>(new CommandDefinition(
                 "SELECT id FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
 
-            foreach (var step in Migrations.All.Where(s => !applied.Contains(s.Id)))
+            var steps = sources.SelectMany(s => s.Steps).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+            var duplicate = steps.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new InvalidOperationException($"Two schema steps share the id '{duplicate.Key}'.");
+            }
+
+            foreach (var step in steps.Where(s => !applied.Contains(s.Id)))
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(step.For(db.Provider), transaction: tx, cancellationToken: cancellationToken));

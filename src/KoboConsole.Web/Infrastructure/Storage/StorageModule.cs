@@ -14,6 +14,7 @@ public static class StorageModule
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         builder.Services.AddSingleton<ConsoleDb>();
         builder.Services.AddSingleton<DbMigrator>();
+        builder.Services.AddSingleton<IMigrationSource, CoreMigrations>();
 
         // Keys that sign the login cookie and antiforgery tokens survive restarts: they live in
         // the data directory (resolved lazily, so configuration from any source applies).

@@ -1,20 +1,11 @@
 namespace KoboConsole.Web.Infrastructure.Storage;
 
-/// <summary>
-/// The console's schema, as ordered, append-only steps. Never edit a step that has shipped:
-/// add a new one. Each step has the SQLite text and, where the dialects differ, the PostgreSQL text.
-/// </summary>
-internal static class Migrations
+/// <summary>The foundation's tables: users, API tokens, audit, settings.</summary>
+internal sealed class CoreMigrations : IMigrationSource
 {
-    public sealed record Step(string Id, string Sqlite, string? PostgreSql = null)
-    {
-        public string For(StorageProvider provider) =>
-            provider == StorageProvider.PostgreSql && PostgreSql is not null ? PostgreSql : Sqlite;
-    }
-
-    public static readonly IReadOnlyList<Step> All =
+    public IEnumerable<MigrationStep> Steps =>
     [
-        new("0001_users_tokens_audit_settings",
+        new("2026-11-25.01-users-tokens-audit-settings",
             """
             CREATE TABLE users (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
