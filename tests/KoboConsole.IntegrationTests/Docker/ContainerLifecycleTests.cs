@@ -61,7 +61,7 @@ public sealed class ContainerLifecycleTests(DockerFixture fixture) : DockerTestB
         var equal = await Engine.ListContainersAsync(new ContainerQuery { Labels = [new("kc.run", run), new("com.docker.compose.project", "kobofe")] }, Timeout);
         var runningOnly = await Engine.ListContainersAsync(new ContainerQuery { All = false, Labels = [new("kc.run", run)] }, Timeout);
 
-        Assert.Equal([backend, frontend], present.Select(c => c.Id).Order());
+        Assert.Equal(new[] { backend, frontend }.Order(), present.Select(c => c.Id).Order());
         var summary = Assert.Single(equal);
         Assert.Equal(frontend, summary.Id);
         Assert.Equal("created", summary.State);
@@ -72,8 +72,10 @@ public sealed class ContainerLifecycleTests(DockerFixture fixture) : DockerTestB
     [Fact]
     public async Task ConnectNetworkAsync_WithAliases_InspectShowsThemUntilDisconnected()
     {
+        var home = await CreateNetworkAsync();
         var network = await CreateNetworkAsync();
-        var id = await RunIdleAsync();
+        var id = await CreateAsync(new ContainerSpec { Image = DockerFixture.Image, Name = UniqueName("conn"), Cmd = ["sleep", "3600"], Networks = [new NetworkSpec(home)] });
+        await Engine.StartContainerAsync(id, Timeout);
 
         await Engine.ConnectNetworkAsync(network, id, ["maintenance.internal"], Timeout);
         var connected = await Engine.InspectContainerAsync(id, Timeout);
@@ -96,6 +98,31 @@ public sealed class ContainerLifecycleTests(DockerFixture fixture) : DockerTestB
 
         Assert.True(after.Running);
         Assert.True(after.StartedAt > before);
+    }
+
+    [Fact]
+    public async Task InspectContainerAsync_WithHealthcheck_ShowsHealthAndLastProbeOutput()
+    {
+        var id = await CreateAsync(new ContainerSpec
+        {
+            Image = DockerFixture.Image,
+            Name = UniqueName("health"),
+            Cmd = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"],
+            Healthcheck = new HealthcheckSpec("echo probe-said-hello; exit 1", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), Retries: 1),
+        });
+        await Engine.StartContainerAsync(id, Timeout);
+
+        var details = await Engine.InspectContainerAsync(id, Timeout);
+        while (details.Health.Status == "starting")
+        {
+            await Task.Delay(100, Timeout);
+            details = await Engine.InspectContainerAsync(id, Timeout);
+        }
+
+        Assert.Equal("unhealthy", details.Health.Status);
+        Assert.Equal("probe-said-hello", details.Health.LastOutput);
+        Assert.Equal(1, details.Health.LastExitCode);
+        Assert.NotNull(details.Health.LastProbeAt);
     }
 
     [Fact]

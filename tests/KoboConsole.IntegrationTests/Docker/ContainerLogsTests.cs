@@ -62,6 +62,46 @@ public sealed class ContainerLogsTests(DockerFixture fixture) : DockerTestBase(f
     }
 
     [Fact]
+    public async Task ReadLogsAsync_FollowCancelledWhileQuiet_StopsPromptly()
+    {
+        var id = await RunIdleAsync();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Timeout);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var _ in Engine.ReadLogsAsync(id, new LogQuery { Follow = true }, cancel.Token))
+            {
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task ReadLogsAsync_Since_SkipsOlderLines()
+    {
+        var id = await RunAsync(["sh", "-c", "echo old; sleep 2; echo new"]);
+        await WaitUntilExitedAsync(id);
+        var all = await ReadAllAsync(id, new LogQuery());
+
+        var recent = await ReadAllAsync(id, new LogQuery { Since = all[1].Timestamp!.Value.AddMilliseconds(-500) });
+
+        Assert.Equal(["new"], recent.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task ReadLogsAsync_Tail_ReturnsLastLines()
+    {
+        var id = await RunAsync(["sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done"]);
+        await WaitUntilExitedAsync(id);
+
+        var lines = await ReadAllAsync(id, new LogQuery { Tail = 2 });
+
+        Assert.Equal(["line 4", "line 5"], lines.Select(l => l.Text));
+    }
+
+    [Fact]
     public async Task ReadLogsAsync_LineLongerThan16KiB_IsCutWithMarker()
     {
         var id = await RunAsync(["sh", "-c", "head -c 40000 /dev/zero | tr '\\0' x; echo; echo after"]);

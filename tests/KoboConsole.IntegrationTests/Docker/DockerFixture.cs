@@ -32,7 +32,7 @@ public sealed class DockerFixture : IAsyncLifetime
     {
         _services = BuildServices(new Dictionary<string, string?>());
         Engine = _services.GetRequiredService<IDockerHosts>().Get("local");
-        await EnsureImageAsync();
+        await EnsureImageAsync(Image);
     }
 
     public async Task DisposeAsync()
@@ -44,9 +44,9 @@ public sealed class DockerFixture : IAsyncLifetime
     }
 
     /// <summary>Same recipe as docker/testbed/images.sh busybox: same tag, so building twice is harmless.</summary>
-    private static async Task EnsureImageAsync()
+    internal static async Task EnsureImageAsync(string image)
     {
-        if (await DockerCliAsync(["image", "inspect", Image], null) == 0)
+        if (await DockerCliAsync(["image", "inspect", image], null) == 0)
         {
             return;
         }
@@ -67,8 +67,8 @@ public sealed class DockerFixture : IAsyncLifetime
         }
 
         tar.Position = 0;
-        var exit = await DockerCliAsync(["import", "--change", "CMD [\"sh\"]", "-", Image], tar);
-        Assert.True(exit == 0, $"docker import of {Image} failed with exit code {exit}");
+        var exit = await DockerCliAsync(["import", "--change", "CMD [\"sh\"]", "-", image], tar);
+        Assert.True(exit == 0, $"docker import of {image} failed with exit code {exit}");
     }
 
     private static async Task<string[]> BusyboxAppletsAsync()

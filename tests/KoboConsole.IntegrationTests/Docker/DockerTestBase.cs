@@ -35,7 +35,10 @@ public abstract class DockerTestBase(DockerFixture fixture) : IAsyncLifetime
             labels[key] = value;
         }
 
-        var id = await Engine.CreateContainerAsync(spec with { Labels = labels }, Timeout);
+        // No network unless a test asks for one: the shared engine's default bridge is not ours
+        // to rely on (other test beds reshape the host's networking).
+        var networks = spec.Networks.Count == 0 ? [new NetworkSpec("none")] : spec.Networks;
+        var id = await Engine.CreateContainerAsync(spec with { Labels = labels, Networks = networks }, Timeout);
         _containers.Add(id);
         return id;
     }

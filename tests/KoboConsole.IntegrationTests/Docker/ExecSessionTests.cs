@@ -91,6 +91,43 @@ public sealed class ExecSessionTests(DockerFixture fixture) : DockerTestBase(fix
     }
 
     [Fact]
+    public async Task StartExecAsync_EnvUserAndWorkingDir_AreApplied()
+    {
+        var id = await RunIdleAsync();
+        var spec = new ExecSpec { Cmd = ["sh", "-c", "echo $KOBO_TOKEN; pwd; id -u"], Env = ["KOBO_TOKEN=t0ken"], User = "65534", WorkingDir = "/tmp" };
+        await using var session = await Engine.StartExecAsync(id, spec, Timeout);
+
+        using var output = new MemoryStream();
+        await session.ReadOutputAsync(output, 4096, Timeout);
+
+        Assert.Equal("t0ken\n/tmp\n65534\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(0, await session.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task StartExecAsync_Tty_ReadsOneStream()
+    {
+        var id = await RunIdleAsync();
+        await using var session = await Engine.StartExecAsync(id, new ExecSpec { Cmd = ["sh", "-c", "echo out; echo err >&2"], Tty = true }, Timeout);
+
+        using var output = new MemoryStream();
+        var result = await session.ReadOutputAsync(output, 4096, Timeout);
+
+        Assert.Equal("out\r\nerr\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ExecAsync_NotRunningContainer_ThrowsOperationErrorWithDaemonMessage()
+    {
+        var id = await CreateAsync(new ContainerSpec { Image = DockerFixture.Image, Name = UniqueName("idle"), Cmd = ["true"] });
+
+        var error = await Assert.ThrowsAsync<DockerOperationException>(() => Engine.ExecAsync(id, ["true"], Timeout));
+
+        Assert.Contains("is not running", error.DaemonMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExecAsync_ContainerGone_ThrowsContainerNotFound()
     {
         await Assert.ThrowsAsync<ContainerNotFoundException>(() => Engine.ExecAsync("kc-da-no-such-container", ["true"], Timeout));

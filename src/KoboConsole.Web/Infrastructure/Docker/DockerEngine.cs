@@ -137,6 +137,8 @@ internal sealed partial class DockerEngine : IContainerEngine, IDisposable
                 return new DockerOperationException(Name, operation, (int)api.StatusCode, message, ex);
             case HttpRequestException or SocketException or IOException or TimeoutException or OperationCanceledException:
                 return Unreachable(Innermost(ex).Message, ex);
+            case System.Security.Cryptography.CryptographicException:
+                return Unreachable($"the TLS files could not be used ({ex.Message})", ex);
             case NotSupportedException or ArgumentException or InvalidOperationException or JsonException or Newtonsoft.Json.JsonException:
                 Log.OperationFailed(_logger, Name, operation, null, ex.Message);
                 return new DockerOperationException(Name, operation, null, ex.Message, ex);

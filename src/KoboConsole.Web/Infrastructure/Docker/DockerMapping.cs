@@ -68,6 +68,13 @@ internal static class DockerMapping
             Tty = spec.Tty,
             WorkingDir = spec.WorkingDir,
             User = spec.User,
+            Healthcheck = spec.Healthcheck is not { } health ? null : new HealthConfig
+            {
+                Test = ["CMD-SHELL", health.Cmd],
+                Interval = health.Interval,
+                Timeout = health.Timeout,
+                Retries = health.Retries,
+            },
             ExposedPorts = ports.Keys.ToDictionary(k => k, _ => default(EmptyStruct)),
             HostConfig = new HostConfig
             {

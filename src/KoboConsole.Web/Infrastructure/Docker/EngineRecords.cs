@@ -79,6 +79,9 @@ public sealed record NetworkSpec(string Name, IReadOnlyList<string>? Aliases = n
 /// <summary>Publish <paramref name="ContainerPort"/>; a null host port lets Docker pick one.</summary>
 public sealed record PortBindingSpec(int ContainerPort, int? HostPort = null, string Protocol = "tcp", string? HostIp = null);
 
+/// <summary>Runs <paramref name="Cmd"/> through the container's shell (Docker's CMD-SHELL) every <paramref name="Interval"/>.</summary>
+public sealed record HealthcheckSpec(string Cmd, TimeSpan Interval, TimeSpan Timeout, int Retries = 3);
+
 public sealed record ContainerSpec
 {
     public required string Image { get; init; }
@@ -108,6 +111,9 @@ public sealed record ContainerSpec
     public string? WorkingDir { get; init; }
 
     public string? User { get; init; }
+
+    /// <summary>A healthcheck, e.g. for the maintenance page container; kobo's own services have none.</summary>
+    public HealthcheckSpec? Healthcheck { get; init; }
 
     /// <summary>Docker restart policy name (<c>no</c>, <c>always</c>, <c>unless-stopped</c>, <c>on-failure</c>).</summary>
     public string? RestartPolicy { get; init; }
