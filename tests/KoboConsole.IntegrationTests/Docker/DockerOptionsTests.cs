@@ -1,4 +1,7 @@
 using KoboConsole.Web.Infrastructure.Docker;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -81,6 +84,24 @@ public sealed class DockerOptionsTests
         }));
 
         Assert.Contains("KoboConsole:Docker:Hosts:0:TlsCaCertPath: file '/nonexistent/ca.pem' does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddDocker_BadEndpoint_StopsTheAppAtStartNamingTheKey()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KoboConsole:Docker:Hosts:0:Name"] = "local",
+            ["KoboConsole:Docker:Hosts:0:Endpoint"] = "docker.sock",
+        });
+        builder.AddDocker();
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("KoboConsole:Docker:Hosts:0:Endpoint: 'docker.sock' is not a Docker endpoint", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -130,7 +130,18 @@ internal sealed partial class DockerEngine
             return null;
         }
 
-        using var doc = JsonDocument.Parse(line);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            // One unreadable event must not end the stream the topology page lives on.
+            return null;
+        }
+
+        using var _ = doc;
         var root = doc.RootElement;
         var attributes = new Dictionary<string, string>();
         var actorId = "";

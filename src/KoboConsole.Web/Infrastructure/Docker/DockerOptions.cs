@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace KoboConsole.Web.Infrastructure.Docker;
 
 /// <summary>The Docker engines the console talks to, bound at <c>KoboConsole:Docker</c>.</summary>
@@ -14,17 +12,18 @@ public sealed class DockerOptions
     public List<DockerHostOptions> Hosts { get; set; } = [];
 }
 
-/// <summary>One Docker engine: a unix socket, a TCP endpoint (optionally TLS) or a named pipe.</summary>
+/// <summary>
+/// One Docker engine: a unix socket, a TCP endpoint (optionally TLS) or a named pipe. Checked by
+/// <see cref="DockerOptionsValidator"/>: data annotations do not reach into list items.
+/// </summary>
 public sealed class DockerHostOptions
 {
     public const string LocalName = "local";
     public const string LocalEndpoint = "unix:///var/run/docker.sock";
 
-    [Required]
     public string Name { get; set; } = "";
 
     /// <summary><c>unix:///var/run/docker.sock</c>, <c>tcp://host:2376</c>, <c>https://...</c> or <c>npipe://./pipe/docker_engine</c>.</summary>
-    [Required]
     public string Endpoint { get; set; } = "";
 
     public string? TlsCaCertPath { get; set; }
@@ -34,7 +33,6 @@ public sealed class DockerHostOptions
     public string? TlsKeyPath { get; set; }
 
     /// <summary>How long to wait for an engine to answer before calling it unreachable.</summary>
-    [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 5;
 
     internal bool UsesTls => TlsCertPath is not null || TlsCaCertPath is not null;
