@@ -29,6 +29,7 @@ public sealed class ContainerLifecycleTests(DockerFixture fixture) : DockerTestB
         Assert.Equal("running", running.State);
         Assert.Equal("none", running.Health.Status);
         Assert.NotNull(running.StartedAt);
+        Assert.InRange(running.Created, DateTimeOffset.UtcNow.AddMinutes(-1), running.StartedAt.Value);
         Assert.Equal("nginx", running.Labels["com.docker.compose.service"]);
         Assert.Contains("KOBO_SECRET=s3cret", running.Env);
         Assert.Contains("postgres.kobo.private:10.1.2.3", running.ExtraHosts);
@@ -65,6 +66,8 @@ public sealed class ContainerLifecycleTests(DockerFixture fixture) : DockerTestB
         var summary = Assert.Single(equal);
         Assert.Equal(frontend, summary.Id);
         Assert.Equal("created", summary.State);
+        Assert.InRange(summary.Created, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal("kobofe", summary.Labels["com.docker.compose.project"]);
         Assert.Equal(DockerFixture.Image, summary.Image);
         Assert.Empty(runningOnly);
     }
