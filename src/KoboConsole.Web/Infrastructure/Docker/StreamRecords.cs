@@ -1,0 +1,71 @@
+namespace KoboConsole.Web.Infrastructure.Docker;
+
+public sealed record EventQuery
+{
+    public DateTimeOffset? Since { get; init; }
+
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Docker object types; container events only by default.</summary>
+    public IReadOnlyList<string> Types { get; init; } = ["container"];
+
+    public IReadOnlyList<LabelFilter> Labels { get; init; } = [];
+
+    /// <summary>Only events about this container (id or name).</summary>
+    public string? ContainerId { get; init; }
+
+    /// <summary><c>exec_create</c>/<c>exec_start</c>/<c>exec_die</c> are noise (every backup and probe makes them).</summary>
+    public bool IncludeExec { get; init; }
+}
+
+public sealed record EngineEvent(
+    string Type,
+    string Action,
+    string ActorId,
+    IReadOnlyDictionary<string, string> Attributes,
+    DateTimeOffset Time);
+
+public enum LogSource
+{
+    Stdout,
+    Stderr,
+
+    /// <summary>A TTY container: one stream, stdout and stderr mixed.</summary>
+    Tty,
+}
+
+public sealed record LogQuery
+{
+    public bool Follow { get; init; }
+
+    /// <summary>Last N lines; null for all.</summary>
+    public int? Tail { get; init; }
+
+    public DateTimeOffset? Since { get; init; }
+
+    public bool Timestamps { get; init; } = true;
+}
+
+/// <summary>One whole line; <see cref="Timestamp"/> is null when timestamps were not asked for.</summary>
+public sealed record LogLine(LogSource Stream, DateTimeOffset? Timestamp, string Text);
+
+public sealed record ExecSpec
+{
+    public required IReadOnlyList<string> Cmd { get; init; }
+
+    /// <summary><c>NAME=value</c> entries. Never logged: they often hold passwords.</summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    public string? User { get; init; }
+
+    public string? WorkingDir { get; init; }
+
+    public bool AttachStdin { get; init; }
+
+    public bool Tty { get; init; }
+}
+
+public sealed record ExecResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>What <see cref="IExecSession.ReadOutputAsync"/> copied: stdout byte count and the tail of stderr.</summary>
+public sealed record ExecOutput(long StdoutBytes, string Stderr, bool StderrTruncated);
