@@ -5,6 +5,8 @@ using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Infrastructure.Http;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
@@ -14,11 +16,14 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.Services.AddSingleton(new ConfigurationKeys()
         .Add<StorageOptions>(StorageOptions.Section)
-        .Add<AuthOptions>(AuthOptions.Section));
+        .Add<AuthOptions>(AuthOptions.Section)
+        .Add<DockerOptions>(DockerOptions.SectionName));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
     builder.AddJobs();
+    builder.AddDocker();
+    builder.AddHosts();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
