@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
-using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Infrastructure.Http;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
