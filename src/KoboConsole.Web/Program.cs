@@ -4,6 +4,7 @@ using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
@@ -17,13 +18,15 @@ try
     builder.Services.AddSingleton(new ConfigurationKeys()
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
-        .Add<DockerOptions>(DockerOptions.SectionName));
+        .Add<DockerOptions>(DockerOptions.SectionName)
+        .Add<StackOptions>(StackOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
     builder.AddJobs();
     builder.AddDocker();
     builder.AddHosts();
+    builder.AddStack();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
