@@ -82,5 +82,15 @@ internal sealed class CoreMigrations : IMigrationSource
                 value TEXT NOT NULL
             );
             """),
+        new("2026-11-25.02-leases",
+            """
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY,
+                token TEXT NOT NULL,
+                holder TEXT NOT NULL,
+                acquired_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
+            """),
     ];
 }

@@ -15,6 +15,7 @@ public static class StorageModule
         builder.Services.AddSingleton<ConsoleDb>();
         builder.Services.AddSingleton<DbMigrator>();
         builder.Services.AddSingleton<IMigrationSource, CoreMigrations>();
+        builder.Services.AddSingleton<Leases>();
 
         // Keys that sign the login cookie and antiforgery tokens survive restarts: they live in
         // the data directory (resolved lazily, so configuration from any source applies).
