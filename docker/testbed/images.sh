@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the local test bed images (nothing can be pulled here):
+#   kobo-testbed/busybox:latest   busybox-static + application stand-ins (kpi, enketo, workers, ...)
+#   kobo-testbed/mongo:latest     busybox + a MongoDB stand-in (mongod, mongodump, mongorestore)
+#   kobo-testbed/services:latest  Debian bookworm + PostgreSQL 15, Redis 7, nginx
+# Each image is labelled with a hash of its inputs; a build is skipped when an image with that
+# hash exists, and rootfs tarballs are cached under /var/cache/kobo-testbed.
+# Usage: images.sh [all|services|busybox|mongo]
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+BUSYBOX_APPLETS_EXTRA="" # every applet gets a symlink; nothing extra needed
+
+hash_inputs() { # hash_inputs <files or dirs...> -> sha256 of names + contents, stable order
+  local f
+  {
+    for f in "$@"; do
+      if [ -d "$f" ]; then
+        find "$f" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+      else
+        sha256sum "$f"
+      fi
+    done
+  } | sed "s|$HERE/||" | sha256sum | cut -c1-16
+}
+
+image_has_hash() { # image_has_hash <image> <hash>
+  local got
+  got="$(docker image inspect -f "{{ index .Config.Labels \"$TESTBED_LABEL.hash\" }}" "$1" 2>/dev/null || true)"
+  [ "$got" = "$2" ]
+}
+
+import_tar() { # import_tar <tarball> <image> <hash> [--change ...]
+  local tarball="$1" image="$2" hash="$3"
+  shift 3
+  docker import \
+    --change "LABEL $TESTBED_LABEL=1" \
+    --change "LABEL $TESTBED_LABEL.hash=$hash" \
+    "$@" "$tarball" "$image" >/dev/null || die "docker import of $tarball as $image failed"
+}
+
+# A rootfs with busybox-static and one symlink per applet. Used by busybox and mongo images.
+make_busybox_root() { # make_busybox_root <dir>
+  local root="$1" applet
+  local bb
+  bb="$(static_busybox)"
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,tmp,root,var/log,var/www,data,proc,sys,dev,run}
+  chmod 1777 "$root/tmp"
+  cp "$bb" "$root/bin/busybox"
+  for applet in $("$bb" --list); do
+    [ "$applet" = busybox ] && continue
+    ln -sf busybox "$root/bin/$applet"
+  done
+  # bash-isms are not needed; scripts use #!/bin/sh
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
+}
+
+# The image has no libc, so the binary must be Debian's statically linked busybox.
+static_busybox() {
+  if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
+    apt_install busybox-static
+  fi
+  local bb
+  bb="$(dpkg-query -L busybox-static | grep -E '/bin/busybox$' | head -n1)"
+  [ -x "$bb" ] || die "busybox-static is installed but its binary was not found"
+  echo "$bb"
+}
+
+busybox_version() { dpkg-query -W -f='${Version}' busybox-static; }
+
+build_busybox() {
+  static_busybox >/dev/null
+  local hash image="kobo-testbed/busybox:latest"
+  hash="$(printf '%s %s' "$(hash_inputs "$HERE/images.sh" "$HERE/lib.sh" "$HERE/images/busybox")" "$(busybox_version)" | sha256sum | cut -c1-16)"
+  if image_has_hash "$image" "$hash"; then
+    log "$image is up to date (hash $hash)"
+    return 0
+  fi
+  local tarball="$TESTBED_CACHE/busybox-$hash.tar" start=$SECONDS
+  mkdir -p "$TESTBED_CACHE"
+  if [ ! -s "$tarball" ]; then
+    local root
+    root="$(mktemp -d)"
+    make_busybox_root "$root"
+    install -m 0755 "$HERE"/images/busybox/* "$root/usr/local/bin/"
+    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  import_tar "$tarball" "$image" "$hash" \
+    --change 'ENV PATH=/usr/local/bin:/bin:/usr/bin:/sbin:/usr/sbin' \
+    --change 'CMD ["sh"]'
+  log "built $image (hash $hash) in $((SECONDS - start)) s"
+}
+
+main() {
+  local what="${1:-all}"
+  need_root
+  "$HERE/engine.sh" ensure >/dev/null
+  case "$what" in
+    busybox) build_busybox ;;
+    mongo) build_busybox && build_mongo ;;
+    services) build_services ;;
+    all) build_busybox && build_mongo && build_services ;;
+    *) die "usage: images.sh [all|services|busybox|mongo]" ;;
+  esac
+}
+
+main "$@"
