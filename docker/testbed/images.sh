@@ -96,6 +96,94 @@ build_busybox() {
   log "built $image (hash $hash) in $((SECONDS - start)) s"
 }
 
+# MongoDB cannot be installed offline: busybox plus shell stand-ins for mongod/mongodump/mongorestore.
+MONGO_ENV=(--change 'ENV MONGO_MAJOR=5.0' --change 'ENV MONGO_VERSION=5.0.31')
+
+build_mongo() {
+  local hash image="kobo-testbed/mongo:latest" start=$SECONDS
+  hash="$(printf '%s %s' "$(hash_inputs "$HERE/images.sh" "$HERE/lib.sh" "$HERE/images/busybox" "$HERE/images/mongo")" "$(busybox_version)" | sha256sum | cut -c1-16)"
+  if image_has_hash "$image" "$hash"; then
+    log "$image is up to date (hash $hash)"
+    return 0
+  fi
+  local tarball="$TESTBED_CACHE/mongo-$hash.tar"
+  mkdir -p "$TESTBED_CACHE"
+  if [ ! -s "$tarball" ]; then
+    local root
+    root="$(mktemp -d)"
+    make_busybox_root "$root"
+    mkdir -p "$root/usr/local/lib" "$root/data/db" "$root/data/configdb"
+    install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" \
+      "$HERE/images/mongo/mongorestore" "$root/usr/local/bin/"
+    install -m 0644 "$HERE/images/mongo/mongo-standin-common" "$root/usr/local/lib/"
+    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  import_tar "$tarball" "$image" "$hash" \
+    --change 'ENV PATH=/usr/local/bin:/bin:/usr/bin:/sbin:/usr/sbin' \
+    "${MONGO_ENV[@]}" \
+    --change 'EXPOSE 27017' \
+    --change 'CMD ["mongod"]'
+  log "built $image (hash $hash) in $((SECONDS - start)) s"
+}
+
+# --- services: Debian rootfs (slow, cached as a tarball and as a base image) + entry scripts ---
+
+SERVICES_SOURCES="${KOBO_TESTBED_APT_SOURCES:-/etc/apt/sources.list.d/debian.sources}"
+
+services_base_hash() {
+  # The rootfs depends on the package list and on how mmdebstrap is called (this function's body).
+  printf '%s\n%s\n' "$(cat "$HERE/images/services/packages")" "$(declare -f build_services_rootfs)" | sha256sum | cut -c1-16
+}
+
+build_services_rootfs() { # build_services_rootfs <tarball>
+  local tarball="$1" pkgs
+  ensure_cmd mmdebstrap mmdebstrap
+  [ -r "$SERVICES_SOURCES" ] || die "apt sources file $SERVICES_SOURCES not readable (set KOBO_TESTBED_APT_SOURCES)"
+  pkgs="$(grep -vE '^\s*(#|$)' "$HERE/images/services/packages" | paste -sd, -)"
+  log "mmdebstrap bookworm with $pkgs (several minutes)"
+  # essential variant + includes keeps the image small; docs, man pages and locales are dropped,
+  # and the Debian package must not create its own 'main' cluster (kobo-postgres runs initdb).
+  # LLVM (and z3, which only LLVM uses) is PostgreSQL's optional JIT: 130 MB we never load
+  # (kobo-postgres sets jit=off).
+  mmdebstrap --variant=essential --mode=root --format=tar \
+    --include="$pkgs" \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/00-testbed.conf"' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*.log "$1"/etc/nginx/sites-enabled/default' \
+    --customize-hook='rm -f "$1"/usr/lib/x86_64-linux-gnu/libLLVM-*.so* "$1"/usr/lib/x86_64-linux-gnu/libz3.so* && rm -rf "$1"/usr/lib/postgresql/15/lib/llvmjit* "$1"/usr/lib/postgresql/15/lib/bitcode "$1"/usr/share/i18n "$1"/usr/lib/x86_64-linux-gnu/gconv' \
+    bookworm "$tarball.tmp" "$SERVICES_SOURCES" >&2 || die "mmdebstrap failed (is a Debian mirror reachable through $SERVICES_SOURCES?)"
+  mv "$tarball.tmp" "$tarball"
+}
+
+build_services() {
+  local base_hash base_image final_hash image="kobo-testbed/services:latest" start=$SECONDS
+  base_hash="$(services_base_hash)"
+  base_image="kobo-testbed/services-base:$base_hash"
+  if ! image_has_hash "$base_image" "$base_hash"; then
+    local tarball="$TESTBED_CACHE/services-rootfs-$base_hash.tar"
+    mkdir -p "$TESTBED_CACHE"
+    [ -s "$tarball" ] || build_services_rootfs "$tarball"
+    import_tar "$tarball" "$base_image" "$base_hash"
+    log "imported $base_image in $((SECONDS - start)) s"
+  fi
+  final_hash="$(printf '%s %s' "$base_hash" "$(hash_inputs "$HERE/images/services")" | sha256sum | cut -c1-16)"
+  if image_has_hash "$image" "$final_hash"; then
+    log "$image is up to date (hash $final_hash)"
+    return 0
+  fi
+  # Entry scripts go in a thin layer on top of the cached base, so editing them is a 2-second build.
+  docker build -q -f "$HERE/images/services/Dockerfile" \
+    --build-arg "BASE=$base_image" \
+    --label "$TESTBED_LABEL=1" --label "$TESTBED_LABEL.hash=$final_hash" \
+    -t "$image" "$HERE/images/services" >/dev/null || die "docker build of $image failed"
+  log "built $image (hash $final_hash) in $((SECONDS - start)) s"
+}
+
 main() {
   local what="${1:-all}"
   need_root
