@@ -107,7 +107,10 @@ claim_names() { # claim_names <host> <name>...
     dk "$host" container inspect "$n" >/dev/null 2>&1 || continue
     owner="$(dk "$host" container inspect -f "{{ index .Config.Labels \"$TESTBED_LABEL.stack\" }}" "$n")"
     if [ "$owner" != "$STACK" ]; then
-      die "container name $n is taken by ${owner:+test bed stack '$owner'}${owner:-a container that is not part of the test bed} on $host: run 'stack.sh down $owner' first, or use the prefixed generation"
+      if [ -n "$owner" ]; then
+        die "container name $n is taken by test bed stack '$owner' on $host: run 'stack.sh down $owner' first, or use the prefixed generation"
+      fi
+      die "container name $n is taken on $host by a container that is not part of the test bed: remove it or use the prefixed generation"
     fi
     dk "$host" rm -f -v "$n" >/dev/null
   done
@@ -228,6 +231,10 @@ cmd_up() {
   SDIR="$TESTBED_STATE/stacks/$STACK"
   if [ -s "$SDIR/stack.env" ] && ! grep -qx "generation=$GEN" "$SDIR/stack.env"; then
     die "stack '$STACK' already exists with another generation: run 'stack.sh down $STACK' first"
+  fi
+  # A new stack that fails half-way is removed again, so a failed `up` leaves nothing behind.
+  if [ ! -d "$SDIR" ]; then
+    trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed: removing the partial stack $STACK"; cmd_down "$STACK" >/dev/null 2>&1 || true; fi' EXIT
   fi
   mkdir -p "$SDIR"
   OUT="$SDIR/up.out.tmp"
@@ -407,6 +414,7 @@ cmd_up() {
   } >"$SDIR/up.out"
   rm -f "$OUT"
   cat "$SDIR/up.out"
+  trap - EXIT
   log "stack '$STACK' ($GEN) is up in $((SECONDS - start)) s: http://127.0.0.1:$NGINX_PORT/ (Host: kf.$DOMAIN)"
 }
 
