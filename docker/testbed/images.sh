@@ -11,7 +11,13 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-BUSYBOX_APPLETS_EXTRA="" # every applet gets a symlink; nothing extra needed
+prune_cache() { # prune_cache <prefix> <keep>: tarballs of older recipes are never used again
+  local f
+  for f in "$TESTBED_CACHE/$1"-*.tar; do
+    [ -e "$f" ] && [ "$f" != "$2" ] && rm -f "$f"
+  done
+  return 0
+}
 
 hash_inputs() { # hash_inputs <files or dirs...> -> sha256 of names + contents, stable order
   local f
@@ -33,12 +39,23 @@ image_has_hash() { # image_has_hash <image> <hash>
 }
 
 import_tar() { # import_tar <tarball> <image> <hash> [--change ...]
-  local tarball="$1" image="$2" hash="$3"
+  local tarball="$1" image="$2" hash="$3" old
   shift 3
+  old="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
   docker import \
     --change "LABEL $TESTBED_LABEL=1" \
     --change "LABEL $TESTBED_LABEL.hash=$hash" \
     "$@" "$tarball" "$image" >/dev/null || die "docker import of $tarball as $image failed"
+  drop_replaced "$old" "$image"
+}
+
+# The image a rebuild replaced is left untagged; remove it unless containers still use it.
+drop_replaced() { # drop_replaced <old id> <image>
+  local old="$1" new
+  [ -n "$old" ] || return 0
+  new="$(docker image inspect -f '{{.Id}}' "$2" 2>/dev/null || true)"
+  [ "$old" != "$new" ] || return 0
+  docker rmi "$old" >/dev/null 2>&1 || log "kept the previous $2 ($old): containers still use it"
 }
 
 # A rootfs with busybox-static and one symlink per applet. Used by busybox and mongo images.
@@ -75,7 +92,8 @@ busybox_version() { dpkg-query -W -f='${Version}' busybox-static; }
 build_busybox() {
   static_busybox >/dev/null
   local hash image="kobo-testbed/busybox:latest"
-  hash="$(printf '%s %s' "$(hash_inputs "$HERE/images.sh" "$HERE/lib.sh" "$HERE/images/busybox")" "$(busybox_version)" | sha256sum | cut -c1-16)"
+  # Inputs: the recipe (these functions' bodies), the stand-in scripts and busybox's version.
+  hash="$(printf '%s\n' "$(declare -f make_busybox_root build_busybox)" "$(hash_inputs "$HERE/images/busybox")" "$(busybox_version)" | sha256sum | cut -c1-16)"
   if image_has_hash "$image" "$hash"; then
     log "$image is up to date (hash $hash)"
     return 0
@@ -90,6 +108,7 @@ build_busybox() {
     tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$root"
   fi
+  prune_cache busybox "$tarball"
   import_tar "$tarball" "$image" "$hash" \
     --change 'ENV PATH=/usr/local/bin:/bin:/usr/bin:/sbin:/usr/sbin' \
     --change 'CMD ["sh"]'
@@ -101,7 +120,7 @@ MONGO_ENV=(--change 'ENV MONGO_MAJOR=5.0' --change 'ENV MONGO_VERSION=5.0.31')
 
 build_mongo() {
   local hash image="kobo-testbed/mongo:latest" start=$SECONDS
-  hash="$(printf '%s %s' "$(hash_inputs "$HERE/images.sh" "$HERE/lib.sh" "$HERE/images/busybox" "$HERE/images/mongo")" "$(busybox_version)" | sha256sum | cut -c1-16)"
+  hash="$(printf '%s\n' "$(declare -f make_busybox_root build_mongo)" "${MONGO_ENV[*]}" "$(hash_inputs "$HERE/images/busybox" "$HERE/images/mongo")" "$(busybox_version)" | sha256sum | cut -c1-16)"
   if image_has_hash "$image" "$hash"; then
     log "$image is up to date (hash $hash)"
     return 0
@@ -119,6 +138,7 @@ build_mongo() {
     tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$root"
   fi
+  prune_cache mongo "$tarball"
   import_tar "$tarball" "$image" "$hash" \
     --change 'ENV PATH=/usr/local/bin:/bin:/usr/bin:/sbin:/usr/sbin' \
     "${MONGO_ENV[@]}" \
@@ -168,7 +188,12 @@ build_services() {
     local tarball="$TESTBED_CACHE/services-rootfs-$base_hash.tar"
     mkdir -p "$TESTBED_CACHE"
     [ -s "$tarball" ] || build_services_rootfs "$tarball"
+    prune_cache services-rootfs "$tarball"
     import_tar "$tarball" "$base_image" "$base_hash"
+    local tag
+    for tag in $(docker images --format '{{.Tag}}' kobo-testbed/services-base); do
+      [ "$tag" = "$base_hash" ] || docker rmi "kobo-testbed/services-base:$tag" >/dev/null 2>&1 || true
+    done
     log "imported $base_image in $((SECONDS - start)) s"
   fi
   final_hash="$(printf '%s %s' "$base_hash" "$(hash_inputs "$HERE/images/services")" | sha256sum | cut -c1-16)"
@@ -177,10 +202,16 @@ build_services() {
     return 0
   fi
   # Entry scripts go in a thin layer on top of the cached base, so editing them is a 2-second build.
-  docker build -q -f "$HERE/images/services/Dockerfile" \
+  local old out
+  old="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
+  if ! out="$(docker build -q -f "$HERE/images/services/Dockerfile" \
     --build-arg "BASE=$base_image" \
     --label "$TESTBED_LABEL=1" --label "$TESTBED_LABEL.hash=$final_hash" \
-    -t "$image" "$HERE/images/services" >/dev/null || die "docker build of $image failed"
+    -t "$image" "$HERE/images/services" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "docker build of $image failed"
+  fi
+  drop_replaced "$old" "$image"
   log "built $image (hash $final_hash) in $((SECONDS - start)) s"
 }
 
