@@ -18,6 +18,14 @@ wait_for() { # wait_for <seconds> <command...>
   done
 }
 
+dockerd_running() { # without procps: a bare machine may not have pgrep
+  local c
+  for c in /proc/[0-9]*/comm; do
+    [ "$(cat "$c" 2>/dev/null)" = dockerd ] && return 0
+  done
+  return 1
+}
+
 cmd_ensure() {
   if docker version >/dev/null 2>&1; then
     return 0
@@ -26,7 +34,7 @@ cmd_ensure() {
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
   command -v docker >/dev/null 2>&1 || apt_install docker.io
   # Only start a daemon when none is running: another user may own a daemon that is just slow.
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  if ! dockerd_running; then
     local logf=/var/log/kobo-testbed-dockerd.log
     log "starting dockerd (log: $logf)"
     nohup dockerd >"$logf" 2>&1 &

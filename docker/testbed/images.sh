@@ -105,7 +105,7 @@ build_busybox() {
     root="$(mktemp -d)"
     make_busybox_root "$root"
     install -m 0755 "$HERE"/images/busybox/* "$root/usr/local/bin/"
-    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp.$$" . && mv "$tarball.tmp.$$" "$tarball"
     rm -rf "$root"
   fi
   prune_cache busybox "$tarball"
@@ -135,7 +135,7 @@ build_mongo() {
     install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" \
       "$HERE/images/mongo/mongorestore" "$root/usr/local/bin/"
     install -m 0644 "$HERE/images/mongo/mongo-standin-common" "$root/usr/local/lib/"
-    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp.$$" . && mv "$tarball.tmp.$$" "$tarball"
     rm -rf "$root"
   fi
   prune_cache mongo "$tarball"
@@ -176,8 +176,8 @@ build_services_rootfs() { # build_services_rootfs <tarball>
     --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/00-testbed.conf"' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*.log "$1"/etc/nginx/sites-enabled/default' \
     --customize-hook='rm -f "$1"/usr/lib/x86_64-linux-gnu/libLLVM-*.so* "$1"/usr/lib/x86_64-linux-gnu/libz3.so* && rm -rf "$1"/usr/lib/postgresql/15/lib/llvmjit* "$1"/usr/lib/postgresql/15/lib/bitcode "$1"/usr/share/i18n "$1"/usr/lib/x86_64-linux-gnu/gconv' \
-    bookworm "$tarball.tmp" "$SERVICES_SOURCES" >&2 || die "mmdebstrap failed (is a Debian mirror reachable through $SERVICES_SOURCES?)"
-  mv "$tarball.tmp" "$tarball"
+    bookworm "$tarball.tmp.$$" "$SERVICES_SOURCES" >&2 || die "mmdebstrap failed (is a Debian mirror reachable through $SERVICES_SOURCES?)"
+  mv "$tarball.tmp.$$" "$tarball"
 }
 
 build_services() {
