@@ -122,8 +122,7 @@ cmd_stop_second() {
     if kill -0 "$pid" 2>/dev/null; then
       log "stopping second dockerd '$name' (pid $pid)"
       kill "$pid"
-      local i
-      for i in $(seq 1 30); do
+      for _ in $(seq 1 30); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 1
       done
@@ -132,6 +131,7 @@ cmd_stop_second() {
   fi
   # Unmount whatever the daemon left mounted before removing its directories.
   local m
+  # shellcheck disable=SC2013 # mount points of docker data have no spaces
   for m in $(awk -v a="$DATA" -v b="$EXEC" '$2 ~ "^"a || $2 ~ "^"b {print $2}' /proc/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done

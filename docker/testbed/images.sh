@@ -166,6 +166,7 @@ build_services_rootfs() { # build_services_rootfs <tarball>
   # and the Debian package must not create its own 'main' cluster (kobo-postgres runs initdb).
   # LLVM (and z3, which only LLVM uses) is PostgreSQL's optional JIT: 130 MB we never load
   # (kobo-postgres sets jit=off).
+  # shellcheck disable=SC2016 # the hooks expand $1 (the chroot) themselves
   mmdebstrap --variant=essential --mode=root --format=tar \
     --include="$pkgs" \
     --dpkgopt='path-exclude=/usr/share/man/*' \

@@ -2,6 +2,7 @@
 # Shared helpers for the test bed scripts. Sourced, never run.
 # Human messages go to stderr so stdout stays machine-readable (key=value lines).
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 TESTBED_LABEL="org.koboconsole.testbed"
 TESTBED_CACHE="${KOBO_TESTBED_CACHE:-/var/cache/kobo-testbed}"
 TESTBED_STATE="${KOBO_TESTBED_STATE:-/var/lib/kobo-testbed}"

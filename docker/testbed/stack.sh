@@ -204,7 +204,7 @@ media_seed() { # a few files in the media volumes, so media backups have somethi
 cmd_up() {
   GEN="${1:-}"
   STACK="${2:-}"
-  [ -n "$GEN" ] && [ -n "$STACK" ] || usage
+  if [ -z "$GEN" ] || [ -z "$STACK" ]; then usage; fi
   shift 2
   local prefix=""
   while [ $# -gt 0 ]; do
@@ -421,11 +421,11 @@ cmd_up() {
 # --- down ----------------------------------------------------------------------------------
 
 remove_labelled() { # remove_labelled <host> <label filter>
-  local host="$1" filter="$2" ids
-  ids="$(dk "$host" ps -aq --filter "label=$filter" 2>/dev/null || true)"
-  [ -z "$ids" ] || dk "$host" rm -f -v $ids >/dev/null || die "could not remove containers on $host"
-  ids="$(dk "$host" network ls -q --filter "label=$filter" 2>/dev/null || true)"
-  [ -z "$ids" ] || dk "$host" network rm $ids >/dev/null || die "could not remove networks on $host"
+  local host="$1" filter="$2" ids=()
+  mapfile -t ids < <(dk "$host" ps -aq --filter "label=$filter" 2>/dev/null || true)
+  [ "${#ids[@]}" -eq 0 ] || dk "$host" rm -f -v "${ids[@]}" >/dev/null || die "could not remove containers on $host"
+  mapfile -t ids < <(dk "$host" network ls -q --filter "label=$filter" 2>/dev/null || true)
+  [ "${#ids[@]}" -eq 0 ] || dk "$host" network rm "${ids[@]}" >/dev/null || die "could not remove networks on $host"
 }
 
 cmd_down() {
