@@ -93,6 +93,12 @@ cmd_second() {
     --label "$TESTBED_LABEL=1" \
     >"$LOGF" 2>&1 </dev/null &
   wait_for 60 docker -H "unix://$SOCK" version || die "second engine '$name' did not answer within 60 s (see $LOGF)"
+  # Nothing can be pulled: give the new engine the test bed images the main engine has.
+  local img imgs=()
+  for img in kobo-testbed/busybox:latest kobo-testbed/mongo:latest kobo-testbed/services:latest; do
+    docker image inspect "$img" >/dev/null 2>&1 && imgs+=("$img")
+  done
+  [ "${#imgs[@]}" -eq 0 ] || cmd_load "$name" "${imgs[@]}"
   echo "$SOCK"
 }
 
@@ -135,7 +141,7 @@ cmd_stop_second() {
   for m in $(awk -v a="$DATA" -v b="$EXEC" '$2 ~ "^"a || $2 ~ "^"b {print $2}' /proc/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
-  rm -rf "$DATA" "$EXEC" "$SOCK" "$PIDF"
+  rm -rf "$DATA" "$EXEC" "$SOCK" "$PIDF" "$LOGF"
 }
 
 case "${1:-}" in
