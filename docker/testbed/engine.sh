@@ -52,14 +52,21 @@ second_paths() { # sets SOCK DATA EXEC PIDF LOGF for <name>
   EXEC="$TESTBED_RUN/x-$name"
   PIDF="$TESTBED_RUN/$name.pid"
   LOGF="/var/log/kobo-testbed-$name-dockerd.log"
+  # The second engine's default bridge: our own interface (max 15 characters), never docker0.
+  BRIDGE="ktb-$(printf '%s' "$name" | sha256sum | cut -c1-8)"
 }
 
-# Address pools: each second engine gets its own /16 out of 10.213-10.244, chosen from the name,
-# so that several second engines do not hand out the same subnets.
-second_pool() {
-  local n
-  n=$(( $(printf '%s' "$1" | cksum | cut -d' ' -f1) % 32 + 213 ))
-  printf '10.%d.0.0/16' "$n"
+# Address space: each second engine gets its own 10.N.0.0/16 (N in 213-244), starting from a
+# number derived from the name and skipping any /16 the host already routes, so that several
+# second engines (and the main one) never hand out the same subnets.
+second_octet() {
+  local n i
+  n=$(( $(printf '%s' "$1" | cksum | cut -d' ' -f1) % 32 ))
+  for i in $(seq 0 31); do
+    local o=$(( (n + i) % 32 + 213 ))
+    ip -4 route show | grep -q "^10\.$o\." || { echo "$o"; return 0; }
+  done
+  die "no free 10.213-244.0.0/16 range left for a second engine"
 }
 
 cmd_second() {
@@ -73,10 +80,20 @@ cmd_second() {
     return 0
   fi
   mkdir -p "$TESTBED_RUN" "$DATA" "$EXEC"
-  local pool
-  pool="$(second_pool "$name")"
-  log "starting second dockerd '$name' on $SOCK (pool $pool, log $LOGF)"
-  # --bridge=none: no default bridge, so no docker0-style clash with the main engine.
+  ensure_cmd ip iproute2
+  local octet pool
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then
+    octet="$(ip -4 -o addr show dev "$BRIDGE" | awk '{print $4}' | cut -d. -f2)"
+  else
+    octet="$(second_octet "$name")"
+    ip link add name "$BRIDGE" type bridge || die "could not create bridge $BRIDGE"
+    ip addr add "10.$octet.255.1/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+  fi
+  pool="10.$octet.0.0/17"
+  log "starting second dockerd '$name' on $SOCK (bridge $BRIDGE, pool $pool, log $LOGF)"
+  # NOT --bridge=none: with it dockerd deletes the host's docker0 at start (the main engine's
+  # default bridge). The second engine gets its own bridge interface instead.
   # --iptables=false/--ip-masq=false: the main engine owns the host's iptables chains; a second
   # daemon writing the same DOCKER chains would break it. Published ports still work through
   # docker-proxy (the userland proxy), which is all the test bed needs on 127.0.0.1.
@@ -85,7 +102,7 @@ cmd_second() {
     --data-root "$DATA" \
     --exec-root "$EXEC" \
     --pidfile "$PIDF" \
-    --bridge=none \
+    --bridge="$BRIDGE" \
     --iptables=false \
     --ip-masq=false \
     --userland-proxy=true \
@@ -141,6 +158,9 @@ cmd_stop_second() {
   for m in $(awk -v a="$DATA" -v b="$EXEC" '$2 ~ "^"a || $2 ~ "^"b {print $2}' /proc/mounts | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link del "$BRIDGE" || log "could not delete bridge $BRIDGE"
+  fi
   rm -rf "$DATA" "$EXEC" "$SOCK" "$PIDF" "$LOGF"
 }
 

@@ -7,7 +7,8 @@ namespace KoboConsole.IntegrationTests.TestBed;
 /// networks and aliases, nginx answering in front of the kpi stand-in, PostgreSQL holding kobo's
 /// two databases. Stacks are started through docker/testbed/stack.sh against the real engine.
 /// </summary>
-public sealed class StackScriptTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
+[Collection(TestBedDefinition.Name)]
+public sealed class StackScriptTests(TestBedFixture fixture)
 {
     private static readonly string[] CurrentFrontEnd =
         ["nginx", "kpi", "enketo_express", "worker", "worker_low_priority", "worker_long_running_tasks", "beat"];
