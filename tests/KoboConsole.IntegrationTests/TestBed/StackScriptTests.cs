@@ -158,6 +158,12 @@ public sealed class StackScriptTests(TestBedFixture fixture)
             var engine = await ScriptRunner.DockerAsync(info.BackendDocker, ["version"], ct);
             Assert.NotEqual(0, engine.ExitCode);
             Assert.False(File.Exists(info.BackendDocker["unix://".Length..]), "the second engine's socket is still there");
+
+            // A second dockerd started with --bridge=none deletes the host's docker0; the main
+            // engine's default network must still work after a second engine came and went.
+            var run = await ScriptRunner.DockerAsync(info.FrontendDocker,
+                ["run", "--rm", "--label", "org.koboconsole.testbed=1", "kobo-testbed/busybox:latest", "true"], ct);
+            Assert.True(run.ExitCode == 0, $"the main engine's default bridge is broken: {run.StdErr}");
         }
     }
 
