@@ -193,12 +193,11 @@ wait_ready() { # nginx through its published port (kpi page) and postgres over T
 
 media_seed() { # a few files in the media volumes, so media backups have something to copy
   local d
-  for d in "$SDIR/.vols/kpi_media/__pycache__/../user1/asset_files" "$SDIR/.vols/kobocat_media_uploads/user1/attachments"; do
+  for d in "$WORKDIR/.vols/kpi_media/user1/asset_files" "$WORKDIR/.vols/kobocat_media_uploads/user1/attachments"; do
     mkdir -p "$d"
     [ -e "$d/photo1.jpg" ] || head -c 65536 /dev/urandom >"$d/photo1.jpg"
     [ -e "$d/photo2.jpg" ] || head -c 32768 /dev/urandom >"$d/photo2.jpg"
   done
-  rm -rf "$SDIR/.vols/kpi_media/__pycache__"
 }
 
 cmd_up() {
@@ -300,8 +299,9 @@ cmd_up() {
   fi
   set_env
   media_seed
-  mkdir -p "$SDIR"/log/{nginx,redis_main,redis_cache,postgres,mongo,kpi,enketo_express} \
-    "$SDIR"/backups/{postgres,mongo,redis} "$SDIR"/.vols/{db,mongo,redis_main_data,redis_cache_data}
+  # Relative to the kobo-docker checkout (Compose's working_dir), as kobo lays them out.
+  mkdir -p "$WORKDIR"/log/{nginx,redis_main,redis_cache,postgres,mongo,kpi,enketo_express} \
+    "$WORKDIR"/backups/{postgres,mongo,redis} "$WORKDIR"/.vols/{db,mongo,redis_main_data,redis_cache_data}
 
   # Back end
   local be_cfg=docker-compose.backend.yml pub=() x
@@ -314,21 +314,21 @@ cmd_up() {
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::5432)
   run_ctr "$BE_DOCKER" "$BE_PROJECT" postgres "$IMG_SERVICES" "$be_cfg" "$BE_NET=$alias_pg" \
     "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" \
-    -v "$SDIR/.vols/db:/var/lib/postgresql/data" -v "$SDIR/backups/postgres:/srv/backups" \
-    -v "$SDIR/log/postgres:/srv/logs" -- kobo-postgres
+    -v "$WORKDIR/.vols/db:/var/lib/postgresql/data" -v "$WORKDIR/backups/postgres:/srv/backups" \
+    -v "$WORKDIR/log/postgres:/srv/logs" -- kobo-postgres
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::27017)
   run_ctr "$BE_DOCKER" "$BE_PROJECT" mongo "$IMG_MONGO" "$be_cfg" "$BE_NET=$alias_mg" \
     "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" \
-    -v "$SDIR/.vols/mongo:/data/db" -v "$SDIR/backups/mongo:/srv/backups" -- mongod
+    -v "$WORKDIR/.vols/mongo:/data/db" -v "$WORKDIR/backups/mongo:/srv/backups" -- mongod
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::6379)
   run_ctr "$BE_DOCKER" "$BE_PROJECT" redis_main "$IMG_SERVICES" "$be_cfg" "$BE_NET=$alias_rm" \
     "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" \
-    -v "$SDIR/.vols/redis_main_data:/data" -v "$SDIR/log/redis_main:/var/log/redis" \
-    -v "$SDIR/backups/redis:/srv/backups" -- kobo-redis main
+    -v "$WORKDIR/.vols/redis_main_data:/data" -v "$WORKDIR/log/redis_main:/var/log/redis" \
+    -v "$WORKDIR/backups/redis:/srv/backups" -- kobo-redis main
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::6380)
   run_ctr "$BE_DOCKER" "$BE_PROJECT" redis_cache "$IMG_SERVICES" "$be_cfg" "$BE_NET=$alias_rc" \
     "${ENV_DATABASES[@]}" "${pub[@]}" \
-    -v "$SDIR/.vols/redis_cache_data:/data" -v "$SDIR/log/redis_cache:/var/log/redis" -- kobo-redis cache
+    -v "$WORKDIR/.vols/redis_cache_data:/data" -v "$WORKDIR/log/redis_cache:/var/log/redis" -- kobo-redis cache
   if [ "$GEN" = legacy ]; then
     run_ctr "$BE_DOCKER" "$BE_PROJECT" rabbit "$IMG_BUSYBOX" "$be_cfg" "$BE_NET=" \
       -e RABBITMQ_DEFAULT_USER=guest -e STANDIN_LOG_INTERVAL=5 -- standin rabbit
@@ -347,13 +347,13 @@ cmd_up() {
   elif [ "$GEN" != legacy ]; then
     app_nets="$FE_NET= $BE_NET="
   fi
-  local media=(-v "$SDIR/.vols/kpi_media:/srv/src/kpi/media" -v "$SDIR/.vols/kobocat_media_uploads:/srv/src/kobocat/media")
+  local media=(-v "$WORKDIR/.vols/kpi_media:/srv/src/kpi/media" -v "$WORKDIR/.vols/kobocat_media_uploads:/srv/src/kobocat/media")
   local nginx_env=()
   [ "$GEN" = legacy ] && nginx_env=(-e NGINX_KC_UPSTREAM=kobocat:8001)
   local nginx_aliases="nginx.internal,kf.docker.internal,kc.docker.internal,ee.docker.internal"
   [ "$GEN" = legacy ] && nginx_aliases=""
   run_ctr "$FE_DOCKER" "$FE_PROJECT" nginx "$IMG_SERVICES" "$fe_cfg" "$FE_NET=$nginx_aliases" \
-    "${ENV_DOMAINS[@]}" "${nginx_env[@]}" -p 127.0.0.1::80 -v "$SDIR/log/nginx:/var/log/nginx" -- kobo-nginx
+    "${ENV_DOMAINS[@]}" "${nginx_env[@]}" -p 127.0.0.1::80 -v "$WORKDIR/log/nginx:/var/log/nginx" -- kobo-nginx
   local kpi_nets="$app_nets" ee_nets="$app_nets"
   if [ "$GEN" != legacy ]; then
     kpi_nets="$FE_NET=kpi.internal ${app_nets#"$FE_NET= "}"
@@ -362,7 +362,7 @@ cmd_up() {
   fi
   run_ctr "$FE_DOCKER" "$FE_PROJECT" kpi "$IMG_BUSYBOX" "$fe_cfg" "$kpi_nets" \
     "${ENV_DOMAINS[@]}" "${ENV_DATABASES[@]}" "${ENV_AWS[@]}" "${ENV_APP[@]}" "${extra[@]}" "${media[@]}" \
-    -v "$SDIR/log/kpi:/srv/logs" -- standin kpi
+    -v "$WORKDIR/log/kpi:/srv/logs" -- standin kpi
   run_ctr "$FE_DOCKER" "$FE_PROJECT" enketo_express "$IMG_BUSYBOX" "$fe_cfg" "$ee_nets" \
     "${ENV_DOMAINS[@]}" -e "REDIS_PASSWORD=$REDIS_PASS" -e STANDIN_LOG_INTERVAL=5 "${extra[@]}" \
     -e "ENKETO_REDIS_MAIN_URL=redis://:$REDIS_PASS@${BE_HOSTS[redis_main]}:6379/0" \
@@ -410,6 +410,7 @@ cmd_up() {
     echo "mongo_password=$MONGO_PASS"
     echo "redis_password=$REDIS_PASS"
     echo "stack_dir=$SDIR"
+    echo "kobo_docker_dir=$WORKDIR"
     cat "$OUT"
   } >"$SDIR/up.out"
   rm -f "$OUT"
