@@ -1,0 +1,71 @@
+namespace KoboConsole.IntegrationTests.TestBed;
+
+/// <summary>
+/// Builds the test bed images once (cached by the script) and brings stacks up and down through
+/// docker/testbed/stack.sh. Every stack it started and the tests did not take down is removed in
+/// <see cref="DisposeAsync"/>, so a failing test leaves nothing behind.
+/// </summary>
+public sealed class TestBedFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(5);
+    private readonly HashSet<string> _started = [];
+    private readonly Lock _lock = new();
+
+    public async Task InitializeAsync()
+    {
+        // The first build of the services image takes about a minute; later runs are cached.
+        var result = await ScriptRunner.ScriptAsync("images.sh", ["all"], TimeSpan.FromMinutes(9), CancellationToken.None);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"images.sh all failed ({result.ExitCode}):\n{result.StdErr}");
+        }
+    }
+
+    public static string NewStackId(string generation) =>
+        $"tb-{generation[..Math.Min(generation.Length, 9)]}-{Guid.NewGuid():N}"[..22];
+
+    public async Task<StackInfo> UpAsync(string generation, string stackId, string? prefix, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _started.Add(stackId);
+        }
+
+        string[] args = prefix is null ? ["up", generation, stackId] : ["up", generation, stackId, "--prefix", prefix];
+        var result = await ScriptRunner.ScriptAsync("stack.sh", args, UpTimeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"stack.sh up {generation} {stackId} failed ({result.ExitCode}):\n{result.StdErr}");
+        }
+
+        return StackInfo.Parse(result.StdOut);
+    }
+
+    public async Task<ProcessResult> DownAsync(string stackId, CancellationToken cancellationToken)
+    {
+        var result = await ScriptRunner.ScriptAsync("stack.sh", ["down", stackId], TimeSpan.FromMinutes(2), cancellationToken);
+        if (result.ExitCode == 0)
+        {
+            lock (_lock)
+            {
+                _started.Remove(stackId);
+            }
+        }
+
+        return result;
+    }
+
+    public async Task DisposeAsync()
+    {
+        string[] left;
+        lock (_lock)
+        {
+            left = [.. _started];
+        }
+
+        foreach (var id in left)
+        {
+            await DownAsync(id, CancellationToken.None);
+        }
+    }
+}
