@@ -49,9 +49,18 @@ public static class KoboNames
     public static readonly IReadOnlyList<string> Writers =
         ["kpi", "worker", "worker_low_priority", "worker_long_running_tasks", "worker_kobocat", "beat", "enketo_express", "kobocat"];
 
-    /// <summary>True for kobo's own project names, any <c>&lt;prefix&gt;-kobofe</c>-style name, and the configured extras.</summary>
-    public static bool IsKoboProject(string project, IEnumerable<string>? extraProjects = null)
+    /// <summary>
+    /// True for kobo's own project names, any <c>&lt;prefix&gt;-kobofe</c>-style name, and the
+    /// configured extras; with <paramref name="prefix"/> set (see <see cref="StackOptions.Prefix"/>),
+    /// only the names of that install (and the extras).
+    /// </summary>
+    public static bool IsKoboProject(string project, IEnumerable<string>? extraProjects = null, string? prefix = null)
     {
+        if (prefix is not null && !string.IsNullOrEmpty(project) && extraProjects?.Contains(project, StringComparer.Ordinal) != true)
+        {
+            return PrefixOf(project) == prefix && IsKoboProject(project);
+        }
+
         if (string.IsNullOrEmpty(project))
         {
             return false;
@@ -68,6 +77,18 @@ public static class KoboNames
         }
 
         return extraProjects?.Contains(project, StringComparer.Ordinal) == true;
+    }
+
+    /// <summary>The kobo-install prefix of a kobo project name ("" when it has none, null when not kobo).</summary>
+    public static string? PrefixOf(string project)
+    {
+        if (WholeProjects.Contains(project, StringComparer.Ordinal) || SplitProjects.Contains(project, StringComparer.Ordinal))
+        {
+            return "";
+        }
+
+        var split = SplitProjects.FirstOrDefault(p => project.EndsWith("-" + p, StringComparison.Ordinal) && project.Length > p.Length + 1);
+        return split is null ? null : project[..^(split.Length + 1)];
     }
 
     public static KoboRole RoleOf(string service) => Roles.GetValueOrDefault(service, KoboRole.Other);

@@ -54,10 +54,10 @@ public sealed class StackDiscovery(IDockerHosts hosts, IOptionsMonitor<StackOpti
         {
             var info = await engine.GetInfoAsync(cancellationToken);
             var listed = await engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.ProjectLabel), cancellationToken);
-            var extra = options.CurrentValue.ExtraProjects;
+            var o = options.CurrentValue;
             var containers = listed
                 .Select(c => ToKobo(engine.Name, c))
-                .Where(c => KoboNames.IsKoboProject(c.Project, extra) && (includeOneOff || !c.OneOff))
+                .Where(c => KoboNames.IsKoboProject(c.Project, o.ExtraProjects, o.Prefix) && (includeOneOff || !c.OneOff))
                 .ToList();
             return (new HostStatus(engine.Name, engine.Endpoint, true, info.Version, null, time.GetUtcNow()), containers);
         }

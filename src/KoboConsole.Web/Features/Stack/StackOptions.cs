@@ -7,4 +7,13 @@ public sealed class StackOptions
 
     /// <summary>Extra compose project names to treat as kobo (an install renamed by hand).</summary>
     public List<string> ExtraProjects { get; set; } = [];
+
+    /// <summary>
+    /// Which kobo install to manage when one engine holds several: unset = every kobo project
+    /// (any prefix); empty = only unprefixed names (kobofe, kobobe, kobodocker, ...); a value =
+    /// only that kobo-install prefix (<c>acme</c> for <c>acme-kobofe</c>). Maintenance, backups
+    /// and restores refuse to guess when more than one install matches.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z0-9][a-z0-9_.-]*$|^$", ErrorMessage = "use lowercase letters, digits, '.', '_' or '-', as kobo-install's docker prefix does.")]
+    public string? Prefix { get; set; }
 }

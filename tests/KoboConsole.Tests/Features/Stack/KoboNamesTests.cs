@@ -47,4 +47,16 @@ public sealed class KoboNamesTests
     [InlineData(KoboRole.Edge, "edge")]
     [InlineData(KoboRole.Other, "other")]
     public void ToApi_Role_IsTheContractsWord(KoboRole role, string word) => Assert.Equal(word, role.ToApi());
+
+    [Theory]
+    [InlineData("acme-kobofe", "acme", true)]
+    [InlineData("acme-kobobe", "acme", true)]
+    [InlineData("other-kobofe", "acme", false)]
+    [InlineData("kobofe", "acme", false)]
+    [InlineData("kobofe", "", true)]
+    [InlineData("kobodocker", "", true)]
+    [InlineData("acme-kobofe", "", false)]
+    [InlineData("my-org-kobobe", "my-org", true)]
+    public void IsKoboProject_WithPrefix_OnlyThatInstall(string project, string prefix, bool expected) =>
+        Assert.Equal(expected, KoboNames.IsKoboProject(project, prefix: prefix));
 }
