@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
+using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
@@ -32,6 +33,7 @@ try
     builder.Services.AddMudServices();
     builder.Services.AddSignalR();
     builder.Services.AddProblemDetails();
+    builder.Services.AddLoginRateLimit();
     builder.Services.AddExceptionHandler<BadRequestHandler>();
     // Always surface unreadable requests to BadRequestHandler (by default only in Development).
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -40,16 +42,19 @@ try
 
     var app = builder.Build();
 
+    app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseSetupGate();
     app.UseAntiforgery();
 
     app.MapStaticAssets().AllowAnonymous();
-    app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+    app.MapHealth();
     app.MapAuth();
+    app.MapAudit();
     app.MapJobsDashboard();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
