@@ -67,6 +67,11 @@ catch (Exception ex) when (StartupTasks.IsConfigurationError(ex))
     await Console.Error.WriteLineAsync(StartupTasks.Describe(ex));
     return 2;
 }
+catch (StorageUnavailableException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 3;
+}
 
 /// <summary>Entry point, public so test hosts (WebApplicationFactory) can reference it.</summary>
 public partial class Program;
