@@ -5,6 +5,7 @@ using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
@@ -27,6 +28,7 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddTopology();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -50,6 +52,7 @@ try
     app.MapStaticAssets().AllowAnonymous();
     app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
     app.MapAuth();
+    app.MapTopology();
     app.MapJobsDashboard();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
