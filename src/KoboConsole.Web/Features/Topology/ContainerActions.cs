@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using KoboConsole.Web.Features.Audit;
-using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Topology;
@@ -18,9 +17,13 @@ public sealed class ContainerActions(TopologyService topology, TopologyLive live
     public static bool TryParseAction(string text, out ContainerAction action) =>
         Enum.TryParse(text, ignoreCase: true, out action) && Enum.IsDefined(action) && text.All(char.IsAsciiLetterLower);
 
+    /// <summary>True when the console itself runs in that container (Docker sets HOSTNAME to the short container id).</summary>
+    public static bool IsConsoleItself(string containerId) =>
+        Environment.GetEnvironmentVariable("HOSTNAME") is { Length: 12 } hostname && containerId.StartsWith(hostname, StringComparison.Ordinal);
+
     /// <summary>Runs the action and returns the container's entry as Docker reports it afterwards.</summary>
     /// <exception cref="DockerException">Docker refused or the host does not answer (audited as failed).</exception>
-    public async Task<TopologyContainer> RunAsync(KoboContainer container, ContainerAction action, string actor, CancellationToken cancellationToken)
+    public async Task<TopologyContainer> RunAsync(TopologyContainer container, ContainerAction action, string actor, CancellationToken cancellationToken)
     {
         var name = action.ToString().ToLowerInvariant();
         var target = $"{container.Host}/{container.Name}";

@@ -33,7 +33,7 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
 
     /// <summary>A kobo container by full id, unique id prefix (12+ characters) or name, on any host; null when none.</summary>
     /// <exception cref="AmbiguousContainerException">Several hosts hold a container of that name.</exception>
-    public async Task<KoboContainer?> FindAsync(string idOrName, CancellationToken cancellationToken)
+    public async Task<TopologyContainer?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {
         var snapshot = await discovery.DiscoverAsync(includeOneOff: true, cancellationToken);
         var byId = snapshot.Containers.Where(c => c.Id == idOrName || (idOrName.Length >= 12 && c.Id.StartsWith(idOrName, StringComparison.Ordinal))).ToList();
@@ -41,16 +41,24 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
         return matches.Count switch
         {
             0 => null,
-            1 => matches[0],
+            1 => ToEntry(matches[0], null),
             _ => throw new AmbiguousContainerException(idOrName, matches.Select(m => m.Host)),
         };
     }
 
     /// <summary>The contract entry of one container, inspected now.</summary>
-    public async Task<TopologyContainer> EntryAsync(KoboContainer container, CancellationToken cancellationToken)
+    public async Task<TopologyContainer> EntryAsync(TopologyContainer container, CancellationToken cancellationToken)
     {
         var d = await hosts.Get(container.Host).InspectContainerAsync(container.Id, cancellationToken);
-        return ToEntry(container with { State = d.State }, d);
+        return container with
+        {
+            State = d.State,
+            Health = d.Health.Status,
+            StartedAt = d.StartedAt,
+            RestartCount = d.RestartCount,
+            Ports = d.Ports.Select(p => new TopologyPort(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol)).ToList(),
+            Networks = d.Networks.Select(n => new TopologyNetwork(n.Name, n.Aliases)).ToList(),
+        };
     }
 
     /// <summary>The detail panel's data: inspect (environment masked) and the last 50 log lines.</summary>
