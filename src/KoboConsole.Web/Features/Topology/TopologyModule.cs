@@ -1,3 +1,6 @@
+using KoboConsole.Web.Features.Topology.Health;
+using KoboConsole.Web.Infrastructure.Probes;
+
 namespace KoboConsole.Web.Features.Topology;
 
 public static class TopologyModule
@@ -7,6 +10,9 @@ public static class TopologyModule
         builder.Services.AddSingleton<TopologyService>();
         builder.Services.AddSingleton<TopologyLive>();
         builder.Services.AddSingleton<ContainerActions>();
+        builder.Services.AddServiceProbes();
+        builder.Services.AddSingleton<ServiceHealth>();
+        builder.Services.AddSingleton<HealthWatch>();
         return builder;
     }
 }
