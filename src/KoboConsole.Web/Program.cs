@@ -6,6 +6,7 @@ using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
@@ -28,6 +29,7 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddTopology();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -55,6 +57,7 @@ try
     app.MapHealth();
     app.MapAuth();
     app.MapAudit();
+    app.MapTopology();
     app.MapJobsDashboard();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
