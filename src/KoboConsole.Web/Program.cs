@@ -4,6 +4,7 @@ using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
@@ -19,7 +20,8 @@ try
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
-        .Add<StackOptions>(StackOptions.Section));
+        .Add<StackOptions>(StackOptions.Section)
+        .Add<MaintenanceOptions>(MaintenanceOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -27,6 +29,7 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddMaintenance();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -51,6 +54,7 @@ try
     app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
     app.MapAuth();
     app.MapJobsDashboard();
+    app.MapMaintenance();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
