@@ -65,6 +65,20 @@ public sealed class MaintenanceService(
         return options.CurrentValue.DefaultEmail;
     }
 
+    /// <summary>The kobo domain from nginx's environment, for the page's links.</summary>
+    public async Task<PublicSite> PublicSiteAsync(CancellationToken cancellationToken)
+    {
+        var nginx = (await discovery.DiscoverAsync(false, cancellationToken)).Service("nginx");
+        try
+        {
+            return nginx.Count == 0 ? new PublicSite(null) : PublicSite.FromEnv((await hosts.Get(nginx[0].Host).InspectContainerAsync(nginx[0].Id, cancellationToken)).Env);
+        }
+        catch (DockerException)
+        {
+            return new PublicSite(null);
+        }
+    }
+
     public string Template => File.ReadAllText(env.WebRootFileProvider.GetFileInfo(MaintenancePage.TemplatePath).PhysicalPath
         ?? throw new FileNotFoundException("The maintenance page template is missing from wwwroot.", MaintenancePage.TemplatePath));
 
