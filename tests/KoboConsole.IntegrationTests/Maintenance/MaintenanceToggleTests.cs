@@ -12,21 +12,21 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
     [Fact]
     public async Task EnableDisable_PrefixedStack_ServesPageThenSiteAgain()
     {
-        await using var stack = await MaintenanceBed.UpAsync(fixture, "m");
-        var port = stack.Info.NginxPort;
-        using (var before = await stack.GetPublicAsync(port))
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "m");
+        var port = bed.Info.NginxPort;
+        using (var before = await bed.GetPublicAsync(port))
         {
             Assert.Contains("kpi stand-in", await before.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using var enabled = await stack.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
+        using var enabled = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
             new { eta = "3 hours", dateIso = "20261126T0200", email = "ops@example.org" });
         Assert.True(enabled.StatusCode == HttpStatusCode.OK, await enabled.Content.ReadAsStringAsync());
         var on = await enabled.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("on", on.GetProperty("state").GetString());
         Assert.Equal("Thursday, November 26 at 02:00 GMT", on.GetProperty("dateStr").GetString());
 
-        using (var during = await stack.GetPublicAsync(port, "/some/form/path"))
+        using (var during = await bed.GetPublicAsync(port, "/some/form/path"))
         {
             var body = await during.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
@@ -36,33 +36,33 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
             Assert.Equal(TimeSpan.FromHours(3), during.Headers.RetryAfter?.Delta);
         }
 
-        using (var health = await stack.GetPublicAsync(port, "/service_health/"))
+        using (var health = await bed.GetPublicAsync(port, "/service_health/"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
 
-        var status = await stack.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
+        var status = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
         Assert.Equal("on", status.GetProperty("state").GetString());
         Assert.Equal("3 hours", status.GetProperty("eta").GetString());
 
-        using var disabled = await stack.Api.PostAsync("/api/v1/maintenance/disable", null);
+        using var disabled = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
         Assert.True(disabled.StatusCode == HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
         Assert.Equal("off", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
-        using (var after = await stack.GetPublicAsync(await stack.NginxPortAsync()))
+        using (var after = await bed.GetPublicAsync(await bed.NginxPortAsync()))
         {
             Assert.Contains("kpi stand-in", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.Empty(await stack.MaintenanceContainersAsync());
+        Assert.Empty(await bed.MaintenanceContainersAsync());
     }
 
     [Fact]
     public async Task Enable_TwoAtOnce_OneSucceedsOneGets409NamingTheHolder()
     {
-        await using var stack = await MaintenanceBed.UpAsync(fixture, "c");
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "c");
 
-        var first = stack.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "1 hour" });
-        var second = stack.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "2 hours" });
+        var first = bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "1 hour" });
+        var second = bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "2 hours" });
         var responses = await Task.WhenAll(first, second);
 
         var codes = responses.Select(r => r.StatusCode).Order().ToList();
@@ -78,9 +78,9 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
     [Fact]
     public async Task Enable_InvalidFields_Is422ListingEachField()
     {
-        await using var stack = await MaintenanceBed.UpAsync(fixture, "v");
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "v");
 
-        using var response = await stack.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
+        using var response = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
             new { eta = "<script>alert(1)</script>", dateIso = "tomorrow", email = "not-an-address" });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -88,7 +88,7 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
         Assert.True(errors.TryGetProperty("eta", out _));
         Assert.True(errors.TryGetProperty("dateIso", out _));
         Assert.True(errors.TryGetProperty("email", out _));
-        using var site = await stack.GetPublicAsync(stack.Info.NginxPort);
+        using var site = await bed.GetPublicAsync(bed.Info.NginxPort);
         Assert.Equal(HttpStatusCode.OK, site.StatusCode);
     }
 }

@@ -42,6 +42,11 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
                 swap.Stopped.Add(running.Id);
             }
 
+            if (AfterServersStopped is { } hook)
+            {
+                await hook(target.Host, cancellationToken);
+            }
+
             step = "start the maintenance container";
             await engine.StartContainerAsync(swap.Created, cancellationToken);
             swap.Started.Add(swap.Created);
@@ -104,6 +109,12 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
             throw new MaintenanceSwitchException($"Turning maintenance off failed on host '{target.Host}' at \"{step}\": {ex.Message} So {what}. {rollback}", true, ex);
         }
     }
+
+    /// <summary>
+    /// Runs between "nginx stopped" and "maintenance started": the one moment another process can
+    /// grab the port. Tests use it to take the port for real; production leaves it null.
+    /// </summary>
+    internal Func<string, CancellationToken, Task>? AfterServersStopped { get; set; }
 
     private TimeSpan StopTimeout => TimeSpan.FromSeconds(options.CurrentValue.StopTimeoutSeconds);
 
