@@ -1,4 +1,5 @@
 using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Maintenance;
 
@@ -10,6 +11,9 @@ public static class MaintenanceModule
         builder.Services.AddSingleton<MaintenanceProbe>();
         builder.Services.AddSingleton<MaintenanceSwitch>();
         builder.Services.AddSingleton<MaintenanceService>();
+        builder.Services.AddSingleton<MaintenanceWindows>();
+        builder.Services.AddTransient<MaintenanceWindowJobs>();
+        builder.Services.AddSingleton<IMigrationSource, MaintenanceMigrations>();
         return builder;
     }
 }

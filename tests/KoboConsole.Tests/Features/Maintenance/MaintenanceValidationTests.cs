@@ -101,4 +101,12 @@ public sealed class MaintenanceValidationTests
     [InlineData("until we are done", 3600)]
     public void RetryAfterSeconds_Eta_ParsesDurations(string eta, int expected) =>
         Assert.Equal(expected, MaintenanceFields.RetryAfterSeconds(eta));
+
+    [Theory]
+    [InlineData(35, "1 minute")]
+    [InlineData(45 * 60, "45 minutes")]
+    [InlineData(2 * 3600, "2 hours")]
+    [InlineData(150 * 60, "2.5 hours")]
+    public void EtaOf_WindowLength_ReadsLikeAPerson(int seconds, string expected) =>
+        Assert.Equal(expected, MaintenanceWindows.EtaOf(TimeSpan.FromSeconds(seconds)));
 }
