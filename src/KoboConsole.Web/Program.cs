@@ -5,6 +5,7 @@ using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure;
@@ -21,7 +22,8 @@ try
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
-        .Add<StackOptions>(StackOptions.Section));
+        .Add<StackOptions>(StackOptions.Section)
+        .Add<MaintenanceOptions>(MaintenanceOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -30,6 +32,7 @@ try
     builder.AddHosts();
     builder.AddStack();
     builder.AddTopology();
+    builder.AddMaintenance();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -59,6 +62,7 @@ try
     app.MapAudit();
     app.MapTopology();
     app.MapJobsDashboard();
+    app.MapMaintenance();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -1,0 +1,19 @@
+using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Storage;
+
+namespace KoboConsole.Web.Features.Maintenance;
+
+public static class MaintenanceModule
+{
+    public static WebApplicationBuilder AddMaintenance(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.Section);
+        builder.Services.AddSingleton<MaintenanceProbe>();
+        builder.Services.AddSingleton<MaintenanceSwitch>();
+        builder.Services.AddSingleton<MaintenanceService>();
+        builder.Services.AddSingleton<MaintenanceWindows>();
+        builder.Services.AddTransient<MaintenanceWindowJobs>();
+        builder.Services.AddSingleton<IMigrationSource, MaintenanceMigrations>();
+        return builder;
+    }
+}

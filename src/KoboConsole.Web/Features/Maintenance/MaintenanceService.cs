@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
+
+namespace KoboConsole.Web.Features.Maintenance;
+
+/// <summary>
+/// Maintenance mode for the whole install: reads the state from the containers, and switches
+/// every front-end host under one lease (one toggle at a time across console instances), all or
+/// nothing, with an audit entry per toggle.
+/// </summary>
+public sealed class MaintenanceService(
+    StackDiscovery discovery, MaintenanceSwitch @switch, Leases leases, AuditLog audit, IDockerHosts hosts,
+    IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ILogger<MaintenanceService> logger)
+{
+    public const string LeaseName = "maintenance-toggle";
+    private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(10);
+
+    /// <summary>Raised after every toggle (the app bar chip refreshes).</summary>
+    public event Action? Changed;
+
+    public async Task<MaintenanceStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var (targets, error) = MaintenanceTargets.Find(await discovery.DiscoverAsync(false, cancellationToken));
+        var holder = await leases.GetHolderAsync(LeaseName, cancellationToken);
+        var state = holder is not null ? "switching" : error is not null ? "down" : MaintenanceTargets.Overall(targets);
+        MaintenanceFields? fields = null;
+        DateTimeOffset? since = null;
+        if (targets.Select(t => t.RunningMaintenance).FirstOrDefault(m => m is not null) is { } running)
+        {
+            (fields, since) = await ReadFieldsAsync(running, cancellationToken);
+        }
+
+        return new MaintenanceStatus(state, fields, since, targets.Select(t => new HostMaintenanceState(t.Host, t.State)).ToList(), error, holder?.Holder);
+    }
+
+    /// <summary>The contact kobo's own configuration names (kpi's environment), or the configured default.</summary>
+    public async Task<string?> DefaultEmailAsync(CancellationToken cancellationToken)
+    {
+        var kpis = (await discovery.DiscoverAsync(false, cancellationToken)).Service("kpi");
+        var kpi = kpis.Count > 0 ? kpis[0] : null;
+        if (kpi is not null)
+        {
+            try
+            {
+                var env = (await hosts.Get(kpi.Host).InspectContainerAsync(kpi.Id, cancellationToken)).Env;
+                foreach (var key in new[] { "KOBO_SUPPORT_EMAIL=", "DEFAULT_FROM_EMAIL=" })
+                {
+                    if (env.FirstOrDefault(e => e.StartsWith(key, StringComparison.Ordinal))?[key.Length..] is { } v && MaintenanceValidation.IsEmail(v))
+                    {
+                        return v;
+                    }
+                }
+            }
+            catch (DockerException)
+            {
+                // The default is a convenience; the admin can type an address.
+            }
+        }
+
+        return options.CurrentValue.DefaultEmail;
+    }
+
+    /// <summary>The kobo domain from nginx's environment, for the page's links.</summary>
+    public async Task<PublicSite> PublicSiteAsync(CancellationToken cancellationToken)
+    {
+        var nginx = (await discovery.DiscoverAsync(false, cancellationToken)).Service("nginx");
+        try
+        {
+            return nginx.Count == 0 ? new PublicSite(null) : PublicSite.FromEnv((await hosts.Get(nginx[0].Host).InspectContainerAsync(nginx[0].Id, cancellationToken)).Env);
+        }
+        catch (DockerException)
+        {
+            return new PublicSite(null);
+        }
+    }
+
+    public string Template => File.ReadAllText(env.WebRootFileProvider.GetFileInfo(MaintenancePage.TemplatePath).PhysicalPath
+        ?? throw new FileNotFoundException("The maintenance page template is missing from wwwroot.", MaintenancePage.TemplatePath));
+
+    public Task<MaintenanceStatus> EnableAsync(MaintenanceFields fields, string actor, CancellationToken cancellationToken) =>
+        ToggleAsync("maintenance.enable", actor, Describe(fields), t => t.All(h => h.State == "down")
+            ? "Neither nginx nor a maintenance page runs, so there is no port to publish: use \"Restore nginx\" first."
+            : null, (t, ct) => @switch.EnableAsync(t, fields, Template, actor, ct), cancellationToken);
+
+    public Task<MaintenanceStatus> DisableAsync(string actor, CancellationToken cancellationToken) =>
+        ToggleAsync("maintenance.disable", actor, null, _ => null, @switch.DisableAsync, cancellationToken);
+
+    private async Task<MaintenanceStatus> ToggleAsync(string action, string actor, string? details,
+        Func<IReadOnlyList<FrontEndHost>, string?> refuse, Func<FrontEndHost, CancellationToken, Task<HostSwap>> apply, CancellationToken cancellationToken)
+    {
+        await using var lease = await leases.TryAcquireAsync(LeaseName, actor, LeaseTtl, cancellationToken);
+        if (lease is null)
+        {
+            var holder = await leases.GetHolderAsync(LeaseName, cancellationToken);
+            var message = $"A maintenance toggle is in progress by {holder?.Holder ?? "someone else"}; wait for it to finish and try again.";
+            await audit.WriteAsync(actor, action, "frontend", "refused", message, null, cancellationToken);
+            throw new MaintenanceRefusedException(message, busy: true);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var (targets, error) = MaintenanceTargets.Find(await discovery.DiscoverAsync(false, cancellationToken));
+        var target = string.Join(", ", targets.Select(t => $"{t.Host}/{t.Nginx.Project}"));
+        if ((error ?? refuse(targets)) is { } refused)
+        {
+            await audit.WriteAsync(actor, action, target.Length > 0 ? target : "frontend", "refused", refused, watch.Elapsed, cancellationToken);
+            throw new MaintenanceRefusedException(refused, busy: false);
+        }
+
+        var done = new List<HostSwap>();
+        try
+        {
+            foreach (var host in targets)
+            {
+                done.Add(await apply(host, cancellationToken));
+            }
+        }
+        catch (MaintenanceSwitchException ex)
+        {
+            // All or nothing: hosts that already switched go back too.
+            var rollbacks = new List<string>();
+            foreach (var swap in Enumerable.Reverse(done))
+            {
+                rollbacks.Add(await swap.RollbackAsync(CancellationToken.None));
+            }
+
+            var message = string.Join(" ", rollbacks.Prepend(ex.Message));
+            Log.ToggleFailed(logger, action, actor, message);
+            await audit.WriteAsync(actor, action, target, "rolled back", Join(details, message), watch.Elapsed, CancellationToken.None);
+            Changed?.Invoke();
+            throw new MaintenanceSwitchException(message, true, ex);
+        }
+
+        foreach (var swap in done)
+        {
+            await swap.CommitAsync(CancellationToken.None);
+        }
+
+        Log.Toggled(logger, action, actor, watch.ElapsedMilliseconds);
+        await audit.WriteAsync(actor, action, target, "succeeded", details, watch.Elapsed, CancellationToken.None);
+        await lease.DisposeAsync();
+        Changed?.Invoke();
+        return await GetStatusAsync(CancellationToken.None);
+    }
+
+    private async Task<(MaintenanceFields?, DateTimeOffset?)> ReadFieldsAsync(KoboContainer running, CancellationToken cancellationToken)
+    {
+        var labels = running.Labels;
+        if (labels.ContainsKey(MaintenanceLabels.Marker))
+        {
+            var since = DateTimeOffset.TryParse(labels.GetValueOrDefault(MaintenanceLabels.Since), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) ? s : (DateTimeOffset?)null;
+            return (new MaintenanceFields(labels.GetValueOrDefault(MaintenanceLabels.Eta, ""), labels.GetValueOrDefault(MaintenanceLabels.DateIso, ""),
+                labels.GetValueOrDefault(MaintenanceLabels.DateStr, ""), labels.GetValueOrDefault(MaintenanceLabels.Email) is { Length: > 0 } e ? e : null), since);
+        }
+
+        // kobo-install's own maintenance container: its template variables are in its environment.
+        try
+        {
+            var details = await hosts.Get(running.Host).InspectContainerAsync(running.Id, cancellationToken);
+            var env = details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+            return (new MaintenanceFields(env.GetValueOrDefault("ETA", ""), env.GetValueOrDefault("DATE_ISO", ""), env.GetValueOrDefault("DATE_STR", ""),
+                env.GetValueOrDefault("EMAIL")), details.StartedAt);
+        }
+        catch (DockerException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static string Describe(MaintenanceFields f) => $"eta={f.Eta}; dateIso={f.DateIso}; dateStr={f.DateStr}; email={f.Email ?? "(none)"}";
+
+    private static string Join(string? a, string b) => a is null ? b : a + "; " + b;
+}

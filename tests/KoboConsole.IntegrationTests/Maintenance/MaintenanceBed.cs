@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
+
+namespace KoboConsole.IntegrationTests.Maintenance;
+
+/// <summary>A prefixed test-bed stack, the console managing only it, an operator's API client and a public client.</summary>
+public sealed class MaintenanceBed : IAsyncDisposable
+{
+    private readonly TestBedFixture _fixture;
+
+    private MaintenanceBed(TestBedFixture fixture, StackInfo info, ConsoleAppFactory app, HttpClient api)
+    {
+        _fixture = fixture;
+        Info = info;
+        App = app;
+        Api = api;
+    }
+
+    public StackInfo Info { get; }
+
+    public ConsoleAppFactory App { get; }
+
+    public HttpClient Api { get; }
+
+    public HttpClient Public { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    public static async Task<MaintenanceBed> UpAsync(TestBedFixture fixture, string letter, Dictionary<string, string?>? settings = null)
+    {
+        var id = TestBedFixture.NewStackId("prefixed");
+        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], CancellationToken.None);
+        try
+        {
+            var all = new Dictionary<string, string?>(settings ?? []) { ["KoboConsole:Stack:Prefix"] = info.Prefix };
+            var app = new ConsoleAppFactory(all);
+            var api = app.CreateClient();
+            using var created = await api.PostAsJsonAsync("/api/v1/tokens", new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "maintenance tests" });
+            created.EnsureSuccessStatusCode();
+            var token = (await created.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return new MaintenanceBed(fixture, info, app, api);
+        }
+        catch
+        {
+            await fixture.DownAsync(id, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>nginx's published port now: the test bed publishes an ephemeral port, which Docker may change on restart.</summary>
+    public async Task<int> NginxPortAsync()
+    {
+        var result = await ScriptRunner.DockerAsync(Info.FrontendDocker, ["port", Info.Containers["nginx"], "80/tcp"], CancellationToken.None);
+        var line = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+            ?? throw new InvalidOperationException($"nginx publishes no port: {result.StdErr}");
+        return int.Parse(line[(line.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    public Task<HttpResponseMessage> GetPublicAsync(int port, string path = "/") =>
+        Public.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+
+    /// <summary>Names of the containers of the stack's maintenance project (running or not).</summary>
+    public async Task<IReadOnlyList<string>> MaintenanceContainersAsync()
+    {
+        var result = await ScriptRunner.DockerAsync(Info.FrontendDocker,
+            ["ps", "-a", "--filter", $"label=com.docker.compose.project={Info.Prefix}-kobomaintenance", "--format", "{{.Names}} {{.State}}"], CancellationToken.None);
+        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        Public.Dispose();
+        await App.DisposeAsync();
+        await _fixture.DownAsync(Info.Stack, CancellationToken.None);
+    }
+
+    private sealed record TokenBody(string Token);
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Web.Features.Maintenance;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KoboConsole.IntegrationTests.Maintenance;
+
+/// <summary>Every failed switch ends with a served site and a message that says what happened.</summary>
+[Collection(TestBedDefinition.Name)]
+public sealed class MaintenanceRollbackTests(TestBedFixture fixture)
+{
+    [Fact]
+    public async Task Enable_MaintenanceImageMissing_RollsBackAndNginxStillServes()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "i",
+            new() { ["KoboConsole:Maintenance:Image"] = "kobo-testbed/no-such-image:missing" });
+
+        using var response = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "1 hour" });
+
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("create the maintenance container", detail, StringComparison.Ordinal);
+        Assert.Contains("Rolled back", detail, StringComparison.Ordinal);
+        using var site = await bed.GetPublicAsync(await bed.NginxPortAsync());
+        Assert.Contains("kpi stand-in", await site.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await bed.MaintenanceContainersAsync());
+        var status = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
+        Assert.Equal("off", status.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Disable_NginxWillNotStart_KeepsMaintenancePageAndSaysSo()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "n");
+        using (var enabled = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "2 hours" }))
+        {
+            Assert.True(enabled.IsSuccessStatusCode, await enabled.Content.ReadAsStringAsync());
+        }
+
+        // nginx's log bind mount becomes a file: Docker can no longer start nginx, as after a botched edit.
+        var logDir = Path.Combine(bed.Info.Values["kobo_docker_dir"], "log", "nginx");
+        Directory.Delete(logDir, recursive: true);
+        await File.WriteAllTextAsync(logDir, "not a directory");
+
+        using var response = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
+
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("maintenance page is served again", detail, StringComparison.Ordinal);
+        using var site = await bed.GetPublicAsync(bed.Info.NginxPort);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, site.StatusCode);
+        Assert.Contains("2 hours", await site.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var status = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
+        Assert.Equal("on", status.GetProperty("state").GetString());
+        File.Delete(logDir);
+    }
+
+    [Fact]
+    public async Task Enable_PortTakenWhileSwitching_RollsBackAndNginxServesAgain()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "p");
+        using var squatter = new TcpListener(IPAddress.Loopback, bed.Info.NginxPort);
+        // Another process takes nginx's port in the instant between "nginx stopped" and "maintenance started".
+        bed.App.Services.GetRequiredService<MaintenanceSwitch>().AfterServersStopped = (_, _) =>
+        {
+            squatter.Start();
+            return Task.CompletedTask;
+        };
+
+        using var response = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "1 hour" });
+
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("start the maintenance container", detail, StringComparison.Ordinal);
+        Assert.Contains("Rolled back", detail, StringComparison.Ordinal);
+        using var site = await bed.GetPublicAsync(await bed.NginxPortAsync());
+        Assert.Contains("kpi stand-in", await site.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await bed.MaintenanceContainersAsync());
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KoboConsole.IntegrationTests.TestBed;
+
+namespace KoboConsole.IntegrationTests.Maintenance;
+
+/// <summary>Maintenance mode on a real test-bed stack: real nginx, real Docker, checked from the published port.</summary>
+[Collection(TestBedDefinition.Name)]
+public sealed class MaintenanceToggleTests(TestBedFixture fixture)
+{
+    [Fact]
+    public async Task EnableDisable_PrefixedStack_ServesPageThenSiteAgain()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "m");
+        var port = bed.Info.NginxPort;
+        using (var before = await bed.GetPublicAsync(port))
+        {
+            Assert.Contains("kpi stand-in", await before.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var enabled = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
+            new { eta = "3 hours", dateIso = "20261126T0200", email = "ops@example.org" });
+        Assert.True(enabled.StatusCode == HttpStatusCode.OK, await enabled.Content.ReadAsStringAsync());
+        var on = await enabled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("on", on.GetProperty("state").GetString());
+        Assert.Equal("Thursday, November 26 at 02:00 GMT", on.GetProperty("dateStr").GetString());
+
+        using (var during = await bed.GetPublicAsync(port, "/some/form/path"))
+        {
+            var body = await during.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+            Assert.Contains("3 hours", body, StringComparison.Ordinal);
+            Assert.Contains("Thursday, November 26 at 02:00 GMT", body, StringComparison.Ordinal);
+            Assert.Contains("ops@example.org", body, StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.FromHours(3), during.Headers.RetryAfter?.Delta);
+        }
+
+        using (var health = await bed.GetPublicAsync(port, "/service_health/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        var status = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
+        Assert.Equal("on", status.GetProperty("state").GetString());
+        Assert.Equal("3 hours", status.GetProperty("eta").GetString());
+
+        using var disabled = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
+        Assert.True(disabled.StatusCode == HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
+        Assert.Equal("off", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
+        using (var after = await bed.GetPublicAsync(await bed.NginxPortAsync()))
+        {
+            Assert.Contains("kpi stand-in", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await bed.MaintenanceContainersAsync());
+    }
+
+    [Fact]
+    public async Task Enable_TwoAtOnce_OneSucceedsOneGets409NamingTheHolder()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "c");
+
+        var first = bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "1 hour" });
+        var second = bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable", new { eta = "2 hours" });
+        var responses = await Task.WhenAll(first, second);
+
+        var codes = responses.Select(r => r.StatusCode).Order().ToList();
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], codes);
+        var conflict = responses.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+        Assert.Contains("in progress by admin", await conflict.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Enable_InvalidFields_Is422ListingEachField()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "v");
+
+        using var response = await bed.Api.PostAsJsonAsync("/api/v1/maintenance/enable",
+            new { eta = "<script>alert(1)</script>", dateIso = "tomorrow", email = "not-an-address" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("eta", out _));
+        Assert.True(errors.TryGetProperty("dateIso", out _));
+        Assert.True(errors.TryGetProperty("email", out _));
+        using var site = await bed.GetPublicAsync(bed.Info.NginxPort);
+        Assert.Equal(HttpStatusCode.OK, site.StatusCode);
+    }
+}
