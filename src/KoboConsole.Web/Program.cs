@@ -19,7 +19,8 @@ try
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
-        .Add<StackOptions>(StackOptions.Section));
+        .Add<StackOptions>(StackOptions.Section)
+        .Add<LogsOptions>(LogsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -27,6 +28,7 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddLogs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -52,6 +54,7 @@ try
     app.MapAuth();
     app.MapJobsDashboard();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();
