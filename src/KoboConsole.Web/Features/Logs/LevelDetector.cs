@@ -79,7 +79,7 @@ public static partial class LevelDetector
 
     // [2026-11-25 10:00:00,123: ERROR/MainProcess] (Celery), "ERROR 2026-..." (Django), "ERROR:  x" (PostgreSQL),
     // [error] (nginx), level=warn (logfmt), "WARNING ..." (uwsgi/Python logging).
-    [GeneratedRegex(@"(?:^|[\s\[:|])(?<k>ERROR|ERR|FATAL|PANIC|CRITICAL|CRIT|ALERT|EMERG|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|error|warn|notice|info|debug|crit|alert|emerg)(?=[\]/:\s|]|$)|level=(?<k>\w+)", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"(?:^|[\s\[:|])(?<k>ERROR|ERR|FATAL|PANIC|CRITICAL|CRIT|ALERT|EMERG|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|error|warn|notice|info|debug|crit|alert|emerg)(?=[\]/:\s|]|$)|level=(?<k>\w+)|\] (?<k>LOG|STATEMENT|DETAIL|HINT):\s", RegexOptions.CultureInvariant, 100)]
     private static partial Regex Keyword();
 
     [GeneratedRegex(@"^\d+:[XCSM] \d{1,2} \w{3} \d{4} [\d:.]+ (?<m>[#*.\-]) ", RegexOptions.CultureInvariant, 100)]
