@@ -16,12 +16,12 @@ internal sealed partial class SourceReader
     private async Task FollowFileAsync(CancellationToken cancellationToken)
     {
         var spec = new ExecSpec { Cmd = FollowCommand(source.File!, 0), AttachStdin = true };
-        await using var session = await engine.StartExecAsync(source.ContainerId, spec, cancellationToken);
+        await using var session = await engine.StartExecAsync(_target, spec, cancellationToken);
         var stream = source.FileStream!;
         await using var lines = new LineSplitter(text =>
         {
             var at = time.GetUtcNow();
-            Publish(new LogItem(source.ContainerId, source.ContainerName, at, stream, text, LevelDetector.Detect(text, stream)));
+            Publish(new LogItem(_target, source.ContainerName, at, stream, text, LevelDetector.Detect(text, stream)));
         });
         await session.ReadOutputAsync(lines, 4096, cancellationToken);
     }

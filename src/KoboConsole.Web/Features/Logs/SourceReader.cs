@@ -14,6 +14,8 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _textsAtLast = new(StringComparer.Ordinal);
     private LogSubscription[] _subscribers = [];
+    private string _target = source.ContainerId;
+    private bool _waitingForName;
     private DateTimeOffset? _last;
     private DateTimeOffset _attachedAt;
 
@@ -64,7 +66,7 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
             {
                 try
                 {
-                    var details = await engine.InspectContainerAsync(source.ContainerId, cancellationToken);
+                    var details = await engine.InspectContainerAsync(_target, cancellationToken);
                     if (lost is not null)
                     {
                         Notice($"Docker host {source.Host} answers again: following resumed.");
@@ -100,8 +102,15 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
                 }
                 catch (ContainerNotFoundException)
                 {
-                    Notice("The container was removed; following stopped. Pick its replacement in the container list.");
-                    return;
+                    // Compose recreates containers (new id, same name); so does a rebuilt engine.
+                    if (lost is not null)
+                    {
+                        Notice($"Docker host {source.Host} answers again.");
+                        lost = null;
+                    }
+
+                    await FindByNameAsync(cancellationToken);
+                    startedAt = null;
                 }
                 catch (DockerException ex)
                 {
@@ -121,12 +130,40 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
         }
     }
 
+    private async Task FindByNameAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var details = await engine.InspectContainerAsync(source.ContainerName, cancellationToken);
+            if (details.Id != _target)
+            {
+                _target = details.Id;
+                _last = null;
+                _textsAtLast.Clear();
+                _attachedAt = details.Created;
+                _waitingForName = false;
+                Notice($"container recreated: following the new {source.ContainerName}.");
+                return;
+            }
+        }
+        catch (ContainerNotFoundException)
+        {
+            if (!_waitingForName)
+            {
+                _waitingForName = true;
+                Notice($"The container was removed; waiting for a new container named {source.ContainerName}.");
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+    }
+
     private async Task FollowOutputAsync(CancellationToken cancellationToken)
     {
         // From the last line sent, or from when the first viewer came (its history covers what was
         // before); Docker's since is inclusive, so lines already sent are skipped below.
         var query = new LogQuery { Follow = true, Timestamps = true, Since = _last ?? _attachedAt };
-        await foreach (var line in engine.ReadLogsAsync(source.ContainerId, query, cancellationToken))
+        await foreach (var line in engine.ReadLogsAsync(_target, query, cancellationToken))
         {
             var at = line.Timestamp ?? time.GetUtcNow();
             if (IsRepeat(at, line.Text))
@@ -135,7 +172,7 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
             }
 
             var stream = line.Stream == LogSource.Stderr ? "stderr" : "stdout";
-            Publish(new LogItem(source.ContainerId, source.ContainerName, at, stream, line.Text, LevelDetector.Detect(line.Text, stream)));
+            Publish(new LogItem(_target, source.ContainerName, at, stream, line.Text, LevelDetector.Detect(line.Text, stream)));
         }
     }
 
