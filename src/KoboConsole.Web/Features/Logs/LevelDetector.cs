@@ -18,7 +18,8 @@ public static partial class LevelDetector
             return null;
         }
 
-        if (text[0] == '{' && FromJson(text) is { } json)
+        text = AnsiRenderer.Strip(text);
+        if (text.Length > 0 && text[0] == '{' && FromJson(text) is { } json)
         {
             return json;
         }

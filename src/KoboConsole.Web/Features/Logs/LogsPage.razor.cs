@@ -74,6 +74,8 @@ public sealed partial class LogsPage
         }
     }
 
+    private string NameOf(string id) => _containers.FirstOrDefault(c => c.Id == id)?.Name ?? id;
+
     private void Preset(KoboRole? role) => _selected = _containers.Where(c => role is null || c.Role == role).Select(c => c.Id).ToList();
 
     private void PresetService(string service) => _selected = _containers.Where(c => c.Service == service).Select(c => c.Id).ToList();

@@ -20,6 +20,7 @@ public sealed class LevelDetectorTests
     [InlineData("172.18.0.1 - - [25/Nov/2026:10:00:00 +0000] \"GET /x HTTP/1.1\" 404 157 \"-\" \"curl\"", "warn")]
     [InlineData("172.18.0.1 - - [25/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 157 \"-\" \"curl\"", "info")]
     [InlineData("[pid: 12|app: 0|req: 1/1] 172.18.0.5 () {40 vars} [Wed Nov 25 10:00:00 2026] GET / => generated 10 bytes", null)]
+    [InlineData("\u001b[33mWARNING\u001b[0m retrying", "warn")]
     [InlineData("just a line", null)]
     public void Detect_CommonFormats_GivesLevel(string line, string? expected) => Assert.Equal(expected, LevelDetector.Detect(line));
 }
