@@ -23,6 +23,7 @@ public sealed partial class LogsPage
     private bool _files = true;
     private bool _follow = true;
     private bool _streaming;
+    private bool _loaded;
     private int _sourceCount;
     private LogView? _view;
     private CancellationTokenSource? _run;
@@ -72,6 +73,8 @@ public sealed partial class LogsPage
         {
             Snackbar.Add($"{ex.Message} Check the host on the overview page.", Severity.Error);
         }
+
+        _loaded = RendererInfo.IsInteractive;
     }
 
     private string NameOf(string id) => _containers.FirstOrDefault(c => c.Id == id)?.Name ?? id;
