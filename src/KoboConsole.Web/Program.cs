@@ -23,7 +23,8 @@ try
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
         .Add<StackOptions>(StackOptions.Section)
-        .Add<MaintenanceOptions>(MaintenanceOptions.Section));
+        .Add<MaintenanceOptions>(MaintenanceOptions.Section)
+        .Add<LogsOptions>(LogsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -33,6 +34,7 @@ try
     builder.AddStack();
     builder.AddTopology();
     builder.AddMaintenance();
+    builder.AddLogs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -64,6 +66,7 @@ try
     app.MapJobsDashboard();
     app.MapMaintenance();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();
