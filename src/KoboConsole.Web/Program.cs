@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
@@ -19,7 +21,8 @@ try
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
-        .Add<StackOptions>(StackOptions.Section));
+        .Add<StackOptions>(StackOptions.Section)
+        .Add<BackupsOptions>(BackupsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -27,6 +30,8 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddRuns();
+    builder.AddBackups();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -51,6 +56,8 @@ try
     app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
     app.MapAuth();
     app.MapJobsDashboard();
+    app.MapRuns();
+    app.MapBackups();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -1,0 +1,18 @@
+using KoboConsole.Web.Infrastructure.Configuration;
+
+namespace KoboConsole.Web.Features.Backups;
+
+public static class BackupsModule
+{
+    public static WebApplicationBuilder AddBackups(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<BackupsOptions>(BackupsOptions.Section);
+        builder.Services.AddSingleton<BackupPlanner>();
+        builder.Services.AddSingleton<BackupTargetResolver>();
+        builder.Services.AddSingleton<BackupCatalog>();
+        builder.Services.AddSingleton<BackupRunner>();
+        builder.Services.AddSingleton<BackupService>();
+        builder.Services.AddTransient<BackupJob>();
+        return builder;
+    }
+}
