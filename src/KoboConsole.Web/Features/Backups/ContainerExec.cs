@@ -53,12 +53,18 @@ internal static class ContainerExec
             throw new BackupItemException($"{what} ended its output but Docker did not report its exit within 30 s.");
         }
 
-        await EnsureSameContainerAsync(engine, before, what, cancellationToken);
         if (exitCode != 0)
         {
+            // A killed container kills its execs a moment before Docker records the container's
+            // own exit: give it that moment, so the reason names the container, not just a signal.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            await EnsureSameContainerAsync(engine, before, what, cancellationToken);
             var stderr = result.Stderr.Trim();
-            throw new BackupItemException($"{what} exited with code {exitCode}{(stderr.Length > 0 ? ": " + stderr : "")}");
+            var signal = exitCode > 128 ? $" (killed by signal {exitCode - 128})" : "";
+            throw new BackupItemException($"{what} exited with code {exitCode}{signal}{(stderr.Length > 0 ? ": " + stderr : "")}");
         }
+
+        await EnsureSameContainerAsync(engine, before, what, cancellationToken);
     }
 
     /// <summary>A container killed or restarted during a command makes its output untrustworthy whatever the exit code said.</summary>
