@@ -11,6 +11,7 @@ using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
 
@@ -22,7 +23,8 @@ try
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
         .Add<StackOptions>(StackOptions.Section)
-        .Add<BackupsOptions>(BackupsOptions.Section));
+        .Add<BackupsOptions>(BackupsOptions.Section)
+        .Add<S3Options>(S3Options.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();

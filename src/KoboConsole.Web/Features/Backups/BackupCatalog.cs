@@ -10,11 +10,13 @@ public sealed class BackupCatalog(BackupTargetResolver targets)
 {
     public async Task<IReadOnlyList<BackupEntry>> ListAsync(string? store, string? target, CancellationToken cancellationToken)
     {
-        var kinds = target is null ? [BackupTargets.Disk] : new[] { target };
+        string[] kinds = target is not null ? [target] : targets.S3Configured ? [BackupTargets.Disk, BackupTargets.S3] : [BackupTargets.Disk];
         var entries = new List<BackupEntry>();
         foreach (var kind in kinds)
         {
-            entries.AddRange(await ListTargetAsync(await targets.GetAsync(kind, cancellationToken), cancellationToken));
+            var resolved = await targets.GetAsync(kind, cancellationToken);
+            using var dispose = resolved as IDisposable;
+            entries.AddRange(await ListTargetAsync(resolved, cancellationToken));
         }
 
         return entries.Where(e => store is null || e.Store == store).OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();

@@ -55,6 +55,7 @@ public sealed partial class BackupRunner(
 
             ct.ThrowIfCancellationRequested();
             var target = await targets.GetAsync(targetKind, ct);
+            using var disposeTarget = target as IDisposable;
             var plan = await planner.PlanAsync(stores, started, ct);
             var failures = await RunItemsAsync(runId, plan, target, started, ct);
             state = ct.IsCancellationRequested ? RunStates.Cancelled : failures == 0 ? RunStates.Succeeded : RunStates.Failed;

@@ -1,4 +1,5 @@
 using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.ObjectStorage;
 
 namespace KoboConsole.Web.Features.Backups;
 
@@ -7,6 +8,7 @@ public static class BackupsModule
     public static WebApplicationBuilder AddBackups(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<BackupsOptions>(BackupsOptions.Section);
+        builder.Services.AddValidatedOptions<S3Options>(S3Options.Section);
         builder.Services.AddSingleton<BackupPlanner>();
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();

@@ -15,6 +15,7 @@ public sealed partial class BackupsPage
     private readonly HashSet<string> _selected = [.. BackupStores.All];
     private string _target = BackupTargets.Disk;
     private bool _starting;
+    private bool _testingS3;
     private string _diskRoot = "…";
     private DateTimeOffset _now = DateTimeOffset.UtcNow;
     private IReadOnlyList<RunView> _runs = [];
@@ -131,6 +132,25 @@ public sealed partial class BackupsPage
         else
         {
             Snackbar.Add("The run had already finished.", Severity.Info);
+        }
+    }
+
+    private async Task TestS3Async()
+    {
+        _testingS3 = true;
+        try
+        {
+            using var target = (S3Target)await Targets.GetAsync(BackupTargets.S3, _cts.Token);
+            await target.ProbeAsync(_cts.Token);
+            Snackbar.Add($"S3 works: a probe object was put, read back and deleted in {target.Store.Description}.", Severity.Success);
+        }
+        catch (BackupItemException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _testingS3 = false;
         }
     }
 
