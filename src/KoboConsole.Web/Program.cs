@@ -2,16 +2,19 @@ using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
 
@@ -24,7 +27,9 @@ try
         .Add<DockerOptions>(DockerOptions.SectionName)
         .Add<StackOptions>(StackOptions.Section)
         .Add<MaintenanceOptions>(MaintenanceOptions.Section)
-        .Add<LogsOptions>(LogsOptions.Section));
+        .Add<LogsOptions>(LogsOptions.Section)
+        .Add<BackupsOptions>(BackupsOptions.Section)
+        .Add<S3Options>(S3Options.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -35,6 +40,8 @@ try
     builder.AddTopology();
     builder.AddMaintenance();
     builder.AddLogs();
+    builder.AddRuns();
+    builder.AddBackups();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -65,6 +72,8 @@ try
     app.MapTopology();
     app.MapJobsDashboard();
     app.MapMaintenance();
+    app.MapRuns();
+    app.MapBackups();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
