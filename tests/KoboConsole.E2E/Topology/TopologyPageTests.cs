@@ -16,7 +16,7 @@ public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
         _stack = await TestBedInstall.UpPrefixedAsync();
         _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _stack.Prefix }, realPort: true);
         var address = _app.StartRealServer();
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 1300 } });
         _page = await _context.NewPageAsync();
     }
 
@@ -50,6 +50,7 @@ public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(worker).ToHaveAttributeAsync("data-state", "down", new() { Timeout = 30_000 });
         await Assertions.Expect(worker.Locator("rect")).ToHaveAttributeAsync("fill", "#c62828");
         await Assertions.Expect(_page.GetByTestId("detail-state")).ToContainTextAsync("exited");
-        await _page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "topology.png"), FullPage = true });
+        await Assertions.Expect(_page.GetByTestId("probe-postgres")).ToContainTextAsync("ok", new() { Timeout = 30_000 });
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "topology.png") });
     }
 }

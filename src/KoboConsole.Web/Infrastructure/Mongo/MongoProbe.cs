@@ -43,15 +43,22 @@ internal sealed class MongoProbe : IMongoProbe
         {
             throw new ProbeFailedException($"MongoDB at {target.Address}:{target.Port} did not answer within {target.Timeout.TotalSeconds:0.#} s.");
         }
-        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        catch (TimeoutException ex)
         {
-            throw new ProbeFailedException($"MongoDB at {target.Address}:{target.Port}: {FirstLine(ex.Message)}", ex);
+            // The driver's text dumps its whole cluster state; say what it means instead.
+            throw new ProbeFailedException(
+                $"MongoDB at {target.Address}:{target.Port} did not complete a handshake within {target.Timeout.TotalSeconds:0.#} s (nothing listens, or it is not MongoDB, or it is overloaded).", ex);
+        }
+        catch (MongoException ex)
+        {
+            throw new ProbeFailedException($"MongoDB at {target.Address}:{target.Port}: {Short(ex.Message)}", ex);
         }
     }
 
-    private static string FirstLine(string message)
+    private static string Short(string message)
     {
         var i = message.IndexOfAny(['\r', '\n']);
-        return i < 0 ? message : message[..i];
+        var line = i < 0 ? message : message[..i];
+        return line.Length > 200 ? line[..200] + "…" : line;
     }
 }
