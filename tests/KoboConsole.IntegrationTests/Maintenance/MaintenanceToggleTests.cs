@@ -47,6 +47,20 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
         Assert.Equal("on", status.GetProperty("state").GetString());
         Assert.Equal("3 hours", status.GetProperty("eta").GetString());
 
+        // New values mean a new container (the page is rendered before start); no body means kobo's defaults.
+        using (var again = await bed.Api.PostAsync("/api/v1/maintenance/enable", null))
+        {
+            Assert.True(again.StatusCode == HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        }
+
+        using (var renewed = await bed.GetPublicAsync(port))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, renewed.StatusCode);
+            Assert.Contains("2 hours", await renewed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Single(await bed.MaintenanceContainersAsync());
+
         using var disabled = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
         Assert.True(disabled.StatusCode == HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
         Assert.Equal("off", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
