@@ -16,10 +16,18 @@ command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# npm's s3rver, the S3 server the backup tests upload to (kept beside the test-bed image cache).
+s3rver_dir=/var/cache/kobo-testbed/npm
+if [ ! -x "$s3rver_dir/node_modules/.bin/s3rver" ]; then
+  log "installing s3rver (npm)"
+  mkdir -p "$s3rver_dir"
+  npm install --prefix "$s3rver_dir" --no-audit --no-fund --silent s3rver@3 >/dev/null
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (see global.json) is required and cannot be installed by this script." >&2; exit 1; }
 

@@ -1,15 +1,20 @@
 using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
+using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
 
@@ -21,7 +26,10 @@ try
         .Add<AuthOptions>(AuthOptions.Section)
         .Add<DockerOptions>(DockerOptions.SectionName)
         .Add<StackOptions>(StackOptions.Section)
-        .Add<MaintenanceOptions>(MaintenanceOptions.Section));
+        .Add<MaintenanceOptions>(MaintenanceOptions.Section)
+        .Add<LogsOptions>(LogsOptions.Section)
+        .Add<BackupsOptions>(BackupsOptions.Section)
+        .Add<S3Options>(S3Options.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -29,12 +37,17 @@ try
     builder.AddDocker();
     builder.AddHosts();
     builder.AddStack();
+    builder.AddTopology();
     builder.AddMaintenance();
+    builder.AddLogs();
+    builder.AddRuns();
+    builder.AddBackups();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddSignalR();
     builder.Services.AddProblemDetails();
+    builder.Services.AddLoginRateLimit();
     builder.Services.AddExceptionHandler<BadRequestHandler>();
     // Always surface unreadable requests to BadRequestHandler (by default only in Development).
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -43,19 +56,26 @@ try
 
     var app = builder.Build();
 
+    app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseSetupGate();
     app.UseAntiforgery();
 
     app.MapStaticAssets().AllowAnonymous();
-    app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+    app.MapHealth();
     app.MapAuth();
+    app.MapAudit();
+    app.MapTopology();
     app.MapJobsDashboard();
     app.MapMaintenance();
+    app.MapRuns();
+    app.MapBackups();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();
@@ -65,6 +85,11 @@ catch (Exception ex) when (StartupTasks.IsConfigurationError(ex))
 {
     await Console.Error.WriteLineAsync(StartupTasks.Describe(ex));
     return 2;
+}
+catch (StorageUnavailableException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 3;
 }
 
 /// <summary>Entry point, public so test hosts (WebApplicationFactory) can reference it.</summary>

@@ -31,6 +31,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (the test command does).");
         }
 
+        // Two cores run the app, the test bed and Chromium at once: give assertions room (they
+        // return as soon as the condition holds, so a fast machine loses nothing).
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -20,7 +20,17 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
             Configuration.Log.UnknownSetting(logger, unknown);
         }
 
-        await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
+        try
+        {
+            await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            var provider = services.GetRequiredService<ConsoleDb>().Provider;
+            throw new StorageUnavailableException(provider == StorageProvider.PostgreSql
+                ? $"KoboConsole cannot use its PostgreSQL database (KoboConsole:Storage:ConnectionString): {ex.Message}. Check host, port, database, user and password."
+                : $"KoboConsole cannot use its SQLite database under KoboConsole:Storage:DataDirectory: {ex.Message}. Check that the folder is writable.", ex);
+        }
         await services.GetRequiredService<AuthBootstrap>().RunAsync(cancellationToken);
     }
 
@@ -70,3 +80,6 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
         return $"{match.Groups[1].Value}: cannot be read; expected {expected}.";
     }
 }
+
+/// <summary>The console's own database cannot be used at start: a message for the admin, no stack trace.</summary>
+public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);

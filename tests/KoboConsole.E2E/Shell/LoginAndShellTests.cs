@@ -10,12 +10,20 @@ public sealed class LoginAndShellTests(BrowserFixture browser) : IAsyncLifetime
     private IBrowserContext _context = null!;
     private IPage _page = null!;
     private Uri _base = null!;
+    private readonly List<string> _cspViolations = [];
 
     public async Task InitializeAsync()
     {
         _base = _app.StartRealServer();
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _base.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
         _page = await _context.NewPageAsync();
+        _page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _cspViolations.Add(message.Text);
+            }
+        };
     }
 
     public async Task DisposeAsync()
@@ -43,6 +51,7 @@ public sealed class LoginAndShellTests(BrowserFixture browser) : IAsyncLifetime
 
         await Assertions.Expect(_page.GetByTestId("account-chip")).ToContainTextAsync("admin");
         await _page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "shell.png") });
+        Assert.Empty(_cspViolations);
     }
 
     [Fact]

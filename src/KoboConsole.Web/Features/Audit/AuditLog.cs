@@ -5,6 +5,21 @@ using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Audit;
 
+public sealed record AuditQuery
+{
+    public const int MaxLimit = 10_000;
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    public string? Actor { get; init; }
+
+    public string? Action { get; init; }
+
+    public int Limit { get; init; } = 1000;
+}
+
 public sealed record AuditEntry(DateTimeOffset At, string Actor, string Action, string Target, string Outcome, string? Details, long? DurationMs);
 
 /// <summary>Append-only audit trail. Callers pass details already free of secrets.</summary>
@@ -27,14 +42,35 @@ public sealed class AuditLog(ConsoleDb db, TimeProvider time)
             }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(int limit, CancellationToken cancellationToken) =>
+        QueryAsync(new AuditQuery { Limit = limit }, cancellationToken);
+
+    /// <summary>Newest first; every filter optional. Actor and action match a prefix ("backup." finds every backup action).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
-            "SELECT at AS At, actor AS Actor, action AS Action, target AS Target, outcome AS Outcome, details AS Details, duration_ms AS DurationMs FROM audit ORDER BY id DESC LIMIT @limit",
-            new { limit }, cancellationToken: cancellationToken));
+            """
+            SELECT at AS At, actor AS Actor, action AS Action, target AS Target, outcome AS Outcome, details AS Details, duration_ms AS DurationMs
+            FROM audit
+            WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+              AND (@actor IS NULL OR actor LIKE @actor) AND (@action IS NULL OR action LIKE @action)
+            ORDER BY id DESC LIMIT @limit
+            """,
+            new
+            {
+                from = query.From?.ToUnixTimeMilliseconds(),
+                to = query.To?.ToUnixTimeMilliseconds(),
+                actor = Prefix(query.Actor),
+                action = Prefix(query.Action),
+                limit = Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit),
+            }, cancellationToken: cancellationToken));
         return rows.Select(r => new AuditEntry(ConsoleDb.FromUnixMs(r.At), r.Actor, r.Action, r.Target, r.Outcome, r.Details, r.DurationMs)).ToList();
     }
+
+    // LIKE with the user's text taken literally: escape the wildcards, then match a prefix.
+    private static string? Prefix(string? value) => string.IsNullOrEmpty(value) ? null
+        : value.Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
 
     /// <summary>How an actor is named in the audit: the user, or the token and its user.</summary>
     public static string ActorOf(ClaimsPrincipal principal)

@@ -61,7 +61,16 @@ public sealed partial class MaintenanceView
             return;
         }
 
-        var zone = await JS.InvokeAsync<string>("eval", "Intl.DateTimeFormat().resolvedOptions().timeZone");
+        string zone;
+        try
+        {
+            zone = await JS.InvokeAsync<string>("koboConsole.timeZone");
+        }
+        catch (JSException)
+        {
+            return; // the browser's zone is a convenience: UTC is always shown
+        }
+
         if (TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found))
         {
             _browserZone = found;

@@ -1,7 +1,6 @@
 using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure.Storage;
@@ -17,12 +16,12 @@ public static class StorageModule
         builder.Services.AddSingleton<IMigrationSource, CoreMigrations>();
         builder.Services.AddSingleton<Leases>();
 
-        // Keys that sign the login cookie and antiforgery tokens survive restarts: they live in
-        // the data directory (resolved lazily, so configuration from any source applies).
-        // Several instances on PostgreSQL will share them through the database (issue 8).
+        // Keys that sign the login cookie and antiforgery tokens live in the console's database:
+        // they survive restarts, and several instances on one PostgreSQL share them (a login on
+        // one works on the others). Resolved lazily, after the migrations of StartupTasks.
         builder.Services.AddDataProtection().SetApplicationName("KoboConsole");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<ConsoleDb, ILoggerFactory>((o, db, loggers) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(db.DataDirectory, "keys")), loggers));
+        builder.Services.AddSingleton<DbXmlRepository>();
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<DbXmlRepository>((o, repository) => o.XmlRepository = repository);
         return builder;
     }
 }

@@ -1,0 +1,11 @@
+using Hangfire;
+
+namespace KoboConsole.Web.Features.Backups;
+
+/// <summary>The Hangfire job: the run id only; the run's own retry policy (one rerun per item) applies, never Hangfire's.</summary>
+public sealed class BackupJob(BackupRunner runner)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Backup run {0}")]
+    public Task RunAsync(string runId, CancellationToken cancellationToken) => runner.RunAsync(runId, cancellationToken);
+}

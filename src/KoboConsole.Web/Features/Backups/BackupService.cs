@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Hangfire;
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Runs;
+
+namespace KoboConsole.Web.Features.Backups;
+
+/// <summary>Starts backup runs for the page and the API: validates, records the run, queues the job, audits.</summary>
+public sealed class BackupService(RunStore runs, IBackgroundJobClient jobs, AuditLog audit)
+{
+    /// <summary>Field errors (empty when the request is valid).</summary>
+    public static Dictionary<string, string[]> Validate(StartBackupRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Stores is null || request.Stores.Count == 0)
+        {
+            errors["stores"] = [$"is required: one or more of {string.Join(", ", BackupStores.All)}."];
+        }
+        else if (request.Stores.FirstOrDefault(s => !BackupStores.All.Contains(s)) is { } unknown)
+        {
+            errors["stores"] = [$"'{unknown}' is not a store; use {string.Join(", ", BackupStores.All)}."];
+        }
+
+        if (request.Target is null || !BackupTargets.All.Contains(request.Target))
+        {
+            errors["target"] = [$"is required: {string.Join(" or ", BackupTargets.All)}."];
+        }
+
+        return errors;
+    }
+
+    public async Task<string> StartAsync(StartBackupRequest request, string actor, CancellationToken cancellationToken)
+    {
+        var stores = BackupStores.All.Where(s => request.Stores!.Contains(s)).ToList();
+        var normalized = new StartBackupRequest(stores, request.Target);
+        var runId = await runs.CreateAsync(BackupRunner.Kind, actor, JsonSerializer.Serialize(normalized, BackupManifest.Json), cancellationToken);
+        jobs.Enqueue<BackupJob>(j => j.RunAsync(runId, CancellationToken.None));
+        await audit.WriteAsync(actor, "backup.start", $"backup run {runId}", "queued", $"stores {string.Join(", ", stores)} to {request.Target}",
+            cancellationToken: cancellationToken);
+        return runId;
+    }
+}

@@ -1,0 +1,56 @@
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Auth;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KoboConsole.Web.Features.Backups;
+
+public static class BackupsEndpoints
+{
+    public static IEndpointRouteBuilder MapBackups(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/backups");
+        api.MapGet("", ListAsync).RequireAuthorization(Roles.Viewer);
+        api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string? store, string? target, BackupCatalog catalog, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (store is not null && !BackupStores.All.Contains(store))
+        {
+            errors["store"] = [$"'{store}' is not a store; use {string.Join(", ", BackupStores.All)} or leave it out."];
+        }
+
+        if (target is not null && !BackupTargets.All.Contains(target))
+        {
+            errors["target"] = [$"'{target}' is not a target; use {string.Join(" or ", BackupTargets.All)} or leave it out."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        try
+        {
+            return Results.Ok(await catalog.ListAsync(store, target, ct));
+        }
+        catch (BackupItemException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backup target is not available", detail: ex.Message);
+        }
+    }
+
+    private static async Task<IResult> StartAsync([FromBody] StartBackupRequest request, BackupService backups, HttpContext http, CancellationToken ct)
+    {
+        var errors = BackupService.Validate(request);
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var runId = await backups.StartAsync(request, AuditLog.ActorOf(http.User), ct);
+        return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
+    }
+}

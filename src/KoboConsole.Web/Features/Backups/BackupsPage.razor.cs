@@ -1,0 +1,192 @@
+using System.Globalization;
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Runs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace KoboConsole.Web.Features.Backups;
+
+/// <summary>Start a backup, follow it live, cancel it; the history, the catalog and sizes over time.</summary>
+public sealed partial class BackupsPage
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly HashSet<string> _selected = [.. BackupStores.All];
+    private string _target = BackupTargets.Disk;
+    private bool _starting;
+    private bool _testingS3;
+    private string _diskRoot = "…";
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private IReadOnlyList<RunView> _runs = [];
+    private IReadOnlyList<BackupEntry>? _catalog;
+    private string? _catalogError;
+    private string[] _chartLabels = [];
+    private List<ChartSeries<double>> _chartSeries = [];
+    private Timer? _timer;
+    private int _refreshing;
+
+    [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private RunCancellation Cancellation { get; set; } = null!;
+    [Inject] private BackupService Backups { get; set; } = null!;
+    [Inject] private BackupCatalog Catalog { get; set; } = null!;
+    [Inject] private BackupTargetResolver Targets { get; set; } = null!;
+    [Inject] private AuditLog Audit { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
+
+    public static string StoreLabel(string store) => store switch
+    {
+        BackupStores.Postgres => "PostgreSQL",
+        BackupStores.Mongo => "MongoDB",
+        BackupStores.Redis => "Redis (redis_main)",
+        _ => "Media",
+    };
+
+    protected override async Task OnInitializedAsync()
+    {
+        _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+        await LoadCatalogAsync();
+        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private async Task TickAsync()
+    {
+        // One refresh at a time; only while something runs (the history changes only then).
+        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            _now = DateTimeOffset.UtcNow;
+            var wasActive = _runs.Any(r => !RunStates.IsFinished(r.State));
+            if (!wasActive)
+            {
+                return;
+            }
+
+            _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+            if (_runs.All(r => RunStates.IsFinished(r.State)))
+            {
+                await LoadCatalogAsync();
+            }
+
+            StateHasChanged();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _refreshing, 0);
+        }
+    }
+
+    private void Toggle(string store, bool on)
+    {
+        if (on)
+        {
+            _selected.Add(store);
+        }
+        else
+        {
+            _selected.Remove(store);
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        _starting = true;
+        try
+        {
+            var user = (await Auth.GetAuthenticationStateAsync()).User;
+            var request = new StartBackupRequest(BackupStores.All.Where(_selected.Contains).ToList(), _target);
+            var errors = BackupService.Validate(request);
+            if (errors.Count > 0)
+            {
+                Snackbar.Add(string.Join(" ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")), Severity.Error);
+                return;
+            }
+
+            var runId = await Backups.StartAsync(request, AuditLog.ActorOf(user), _cts.Token);
+            Snackbar.Add($"Backup run {runId} queued.", Severity.Info);
+            _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+        }
+        finally
+        {
+            _starting = false;
+        }
+    }
+
+    private async Task CancelAsync(string runId)
+    {
+        var user = (await Auth.GetAuthenticationStateAsync()).User;
+        if (await Runs.RequestCancelAsync(runId, _cts.Token))
+        {
+            Cancellation.Cancel(runId);
+            await Audit.WriteAsync(AuditLog.ActorOf(user), "run.cancel", $"backup run {runId}", "requested", cancellationToken: _cts.Token);
+            Snackbar.Add("Cancelling: incomplete files are removed.", Severity.Warning);
+        }
+        else
+        {
+            Snackbar.Add("The run had already finished.", Severity.Info);
+        }
+    }
+
+    private async Task TestS3Async()
+    {
+        _testingS3 = true;
+        try
+        {
+            using var target = (S3Target)await Targets.GetAsync(BackupTargets.S3, _cts.Token);
+            await target.ProbeAsync(_cts.Token);
+            Snackbar.Add($"S3 works: a probe object was put, read back and deleted in {target.Store.Description}.", Severity.Success);
+        }
+        catch (BackupItemException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _testingS3 = false;
+        }
+    }
+
+    private async Task LoadCatalogAsync()
+    {
+        try
+        {
+            _diskRoot = await Targets.DiskRootAsync(_cts.Token);
+            _catalog = await Catalog.ListAsync(null, null, _cts.Token);
+            _catalogError = null;
+            (_chartLabels, _chartSeries) = SizeChart(_catalog);
+        }
+        catch (Exception ex) when (ex is BackupItemException or IOException or UnauthorizedAccessException)
+        {
+            _catalog = [];
+            _catalogError = $"The catalog could not be read: {ex.Message} Check KoboConsole:Backups:Directory.";
+        }
+    }
+
+    /// <summary>One bar per store per backup time (minute), the store's files summed, for the last 12 times.</summary>
+    internal static (string[] Labels, List<ChartSeries<double>> Series) SizeChart(IReadOnlyList<BackupEntry> entries)
+    {
+        static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+        var times = entries.Select(e => Minute(e.CreatedAt)).Distinct().Order().TakeLast(12).ToList();
+        var series = entries.Select(e => e.Store).Distinct().Order(StringComparer.Ordinal).Select(store => new ChartSeries<double>
+        {
+            Name = StoreLabel(store),
+            Data = times.Select(t => Math.Round(entries.Where(e => e.Store == store && Minute(e.CreatedAt) == t).Sum(e => e.SizeBytes) / 1048576.0, 3)).ToArray(),
+        }).ToList();
+        return (times.Select(t => t.ToString("MM-dd HH:mm", Inv)).ToArray(), series);
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

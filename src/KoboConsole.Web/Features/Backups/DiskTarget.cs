@@ -1,0 +1,86 @@
+namespace KoboConsole.Web.Features.Backups;
+
+/// <summary>
+/// Backups in a directory, kobo's layout (<c>&lt;root&gt;/postgres/...pg_dump</c>). Files are written
+/// as <c>.partial</c>, fsynced and renamed when complete, so a crash never leaves a
+/// complete-looking file; an existing backup is never overwritten.
+/// </summary>
+public sealed class DiskTarget(string root) : IBackupTarget
+{
+    public string Kind => BackupTargets.Disk;
+
+    public string Root => root;
+
+    public Task<IBackupUpload> OpenAsync(string folder, string fileName, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(root, folder);
+        Directory.CreateDirectory(dir);
+        var final = Path.Combine(dir, fileName);
+        if (File.Exists(final))
+        {
+            throw new BackupItemException($"{folder}/{fileName} already exists in {root}; kobo's names have one-minute resolution, so start the next backup in a minute.");
+        }
+
+        var partial = final + BackupNames.PartialSuffix;
+        var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        return Task.FromResult<IBackupUpload>(new Upload(stream, partial, final, $"{folder}/{fileName}"));
+    }
+
+    public Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(root))
+        {
+            return Task.FromResult<IReadOnlyList<StoredFile>>([]);
+        }
+
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(BackupNames.PartialSuffix, StringComparison.Ordinal))
+            .Select(f => new FileInfo(f))
+            .Select(f => new StoredFile(Path.GetRelativePath(root, f.FullName).Replace('\\', '/'), f.Length, f.LastWriteTimeUtc))
+            .ToList();
+        return Task.FromResult<IReadOnlyList<StoredFile>>(files);
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new FileStream(Path.Combine(root, key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous));
+
+    private sealed class Upload(FileStream stream, string partial, string final, string key) : IBackupUpload
+    {
+        private bool _completed;
+
+        public Stream Stream => stream;
+
+        public async Task<string> CompleteAsync(long expectedBytes, CancellationToken cancellationToken)
+        {
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+            var stored = stream.Length;
+            await stream.DisposeAsync();
+            if (stored != expectedBytes || new FileInfo(partial).Length != expectedBytes)
+            {
+                throw new BackupItemException($"the file holds {stored} bytes but {expectedBytes} were streamed; the disk lost data.");
+            }
+
+            File.Move(partial, final, overwrite: false);
+            _completed = true;
+            return key;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await stream.DisposeAsync();
+            }
+            catch (IOException)
+            {
+                // A full disk fails the final flush too; the partial file is removed below.
+            }
+
+            if (!_completed)
+            {
+                File.Delete(partial);
+            }
+        }
+    }
+}

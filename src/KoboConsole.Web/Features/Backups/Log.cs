@@ -1,0 +1,16 @@
+namespace KoboConsole.Web.Features.Backups;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Backup run {RunId} started: stores {Stores} to {Target}")]
+    public static partial void RunStarted(ILogger logger, string runId, string stores, string target);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Backup run {RunId} ended {State}")]
+    public static partial void RunEnded(ILogger logger, string runId, string state);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Backup item {Key} done: {Bytes} bytes, sha256 {Sha256}")]
+    public static partial void ItemDone(ILogger logger, string key, long bytes, string sha256);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Backup item {Name} failed (attempt {Attempt}): {Reason}")]
+    public static partial void ItemFailed(ILogger logger, string name, int attempt, string reason);
+}

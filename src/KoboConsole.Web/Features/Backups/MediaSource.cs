@@ -1,0 +1,43 @@
+using System.IO.Compression;
+using KoboConsole.Web.Infrastructure.Docker;
+
+namespace KoboConsole.Web.Features.Backups;
+
+/// <summary>
+/// kobo's media volumes (<c>.vols/kpi_media</c>, <c>.vols/kobocat_media_uploads</c>), found in
+/// the mounts of a running container, as a tar from Docker's archive API gzipped on the fly.
+/// </summary>
+internal static class MediaSource
+{
+    public static readonly IReadOnlyList<string> Volumes = ["kpi_media", "kobocat_media_uploads"];
+
+    /// <summary>The volume name a mount belongs to, when it is one of kobo's media volumes.</summary>
+    public static string? VolumeOf(MountInfo mount) =>
+        Volumes.FirstOrDefault(v => mount.Source.TrimEnd('/').EndsWith("/" + v, StringComparison.Ordinal)
+            || (mount.Name is { } n && (n == v || n.EndsWith("_" + v, StringComparison.Ordinal))));
+
+    public static BackupItemPlan Plan(IContainerEngine engine, ContainerDetails holder, MountInfo mount, string volume, BackupSource source, string domain, DateTimeOffset at) =>
+        new(BackupStores.Media, "media", BackupNames.Media(volume, domain, at), volume, "", source,
+            (output, ct) => ArchiveAsync(engine, holder, mount.Destination, output, ct));
+
+    private static async Task<ItemFacts> ArchiveAsync(IContainerEngine engine, ContainerDetails holder, string path, Stream output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var tar = await engine.GetArchiveAsync(holder.Id, path, cancellationToken);
+            var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+            await using (gzip)
+            {
+                await tar.CopyToAsync(gzip, 1 << 16, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is DockerException or IOException)
+        {
+            await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
+            throw new BackupItemException($"reading {path} from {holder.Name} broke off: {ex.Message}", ex);
+        }
+
+        await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
+        return ItemFacts.None;
+    }
+}

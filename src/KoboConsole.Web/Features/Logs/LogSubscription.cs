@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+
+namespace KoboConsole.Web.Features.Logs;
+
+/// <summary>
+/// One viewer's bounded buffer over one or more sources. The pump writes without ever waiting:
+/// when the buffer is full the oldest line is dropped and counted, and the next batch the viewer
+/// reads starts with a <c>gap</c> item saying how many it missed. Dispose to leave the sources.
+/// </summary>
+public sealed class LogSubscription : IDisposable
+{
+    public const int DefaultCapacity = 5_000;
+
+    private readonly Channel<LogItem> _channel;
+    private readonly Action<LogSubscription> _onDispose;
+    private long _dropped;
+    private long _totalDropped;
+    private int _disposed;
+
+    internal LogSubscription(IReadOnlyList<LogSourceKey> sources, int capacity, Action<LogSubscription> onDispose)
+    {
+        Sources = sources;
+        _onDispose = onDispose;
+        _channel = Channel.CreateBounded<LogItem>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    public IReadOnlyList<LogSourceKey> Sources { get; }
+
+    /// <summary>Every line dropped for this viewer so far.</summary>
+    public long TotalDropped => Interlocked.Read(ref _totalDropped);
+
+    /// <summary>Never blocks: a full buffer drops its oldest item.</summary>
+    internal void Publish(LogItem item) => _channel.Writer.TryWrite(item);
+
+    /// <summary>
+    /// Waits for at least one item (or the end), then returns what is buffered, up to
+    /// <paramref name="max"/> items, sorted by timestamp; a <c>gap</c> item comes first when lines were dropped.
+    /// Empty when the subscription ended.
+    /// </summary>
+    public async Task<IReadOnlyList<LogItem>> ReadBatchAsync(int max, CancellationToken cancellationToken)
+    {
+        if (!await _channel.Reader.WaitToReadAsync(cancellationToken))
+        {
+            return [];
+        }
+
+        var batch = new List<LogItem>();
+        while (batch.Count < max && _channel.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+
+        // Sources are read concurrently: order what arrived together by time (stable for equal times).
+        var sorted = batch.OrderBy(i => i.Timestamp).ToList();
+        var dropped = Interlocked.Exchange(ref _dropped, 0);
+        if (dropped > 0)
+        {
+            Interlocked.Add(ref _totalDropped, dropped);
+            var first = sorted.Count > 0 ? sorted[0] : null;
+            sorted.Insert(0, new LogItem(first?.Container ?? "", first?.ContainerName ?? "", first?.Timestamp ?? DateTimeOffset.UtcNow,
+                LogItem.Gap, $"{dropped} lines skipped: this viewer read more slowly than the logs were written.", "warn"));
+        }
+
+        return sorted;
+    }
+
+    internal void Complete() => _channel.Writer.TryComplete();
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Complete();
+            _onDispose(this);
+        }
+    }
+}

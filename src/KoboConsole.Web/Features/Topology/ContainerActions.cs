@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Infrastructure.Docker;
+
+namespace KoboConsole.Web.Features.Topology;
+
+public enum ContainerAction
+{
+    Start,
+    Stop,
+    Restart,
+}
+
+/// <summary>Start, stop and restart a kobo container; every attempt is audited and the new state read back from Docker.</summary>
+public sealed class ContainerActions(TopologyService topology, TopologyLive live, IDockerHosts hosts, AuditLog audit, ILogger<ContainerActions> logger)
+{
+    public static bool TryParseAction(string text, out ContainerAction action) =>
+        Enum.TryParse(text, ignoreCase: true, out action) && Enum.IsDefined(action) && text.All(char.IsAsciiLetterLower);
+
+    /// <summary>True when the console itself runs in that container (Docker sets HOSTNAME to the short container id).</summary>
+    public static bool IsConsoleItself(string containerId) =>
+        Environment.GetEnvironmentVariable("HOSTNAME") is { Length: 12 } hostname && containerId.StartsWith(hostname, StringComparison.Ordinal);
+
+    /// <summary>Runs the action and returns the container's entry as Docker reports it afterwards.</summary>
+    /// <exception cref="DockerException">Docker refused or the host does not answer (audited as failed).</exception>
+    public async Task<TopologyContainer> RunAsync(TopologyContainer container, ContainerAction action, string actor, CancellationToken cancellationToken)
+    {
+        var name = action.ToString().ToLowerInvariant();
+        var target = $"{container.Host}/{container.Name}";
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var engine = hosts.Get(container.Host);
+            // Docker answers stop/start/restart once the container reached the new state.
+            switch (action)
+            {
+                case ContainerAction.Start:
+                    await engine.StartContainerAsync(container.Id, cancellationToken);
+                    break;
+                case ContainerAction.Stop:
+                    await engine.StopContainerAsync(container.Id, null, cancellationToken);
+                    break;
+                default:
+                    await engine.RestartContainerAsync(container.Id, null, cancellationToken);
+                    break;
+            }
+
+            var entry = await topology.EntryAsync(container, cancellationToken);
+            await audit.WriteAsync(actor, "container." + name, target, "succeeded", $"state {entry.State}", watch.Elapsed, CancellationToken.None);
+            Log.ContainerAction(logger, actor, name, container.Name, container.Host, "succeeded");
+            live.RequestRefresh();
+            return entry;
+        }
+        catch (DockerException ex)
+        {
+            await audit.WriteAsync(actor, "container." + name, target, "failed", ex.Message, watch.Elapsed, CancellationToken.None);
+            Log.ContainerAction(logger, actor, name, container.Name, container.Host, "failed");
+            throw;
+        }
+    }
+}

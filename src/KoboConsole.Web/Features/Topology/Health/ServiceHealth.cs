@@ -1,0 +1,105 @@
+using System.Globalization;
+using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Probes;
+
+namespace KoboConsole.Web.Features.Topology.Health;
+
+public sealed record ProbeFact(string Name, string Value);
+
+/// <summary>One probe of one service container: what it found, how it got there, or why it could not.</summary>
+public sealed record ProbeResult(string Service, string Container, string Host, bool Ok, string? Via, IReadOnlyList<ProbeFact> Facts, string? Error, DateTimeOffset At);
+
+/// <summary>
+/// Probes kobo's back-end services and kpi (through nginx) beyond Docker's state, with the
+/// credentials from each container's own environment (the values kobo's env files hold).
+/// </summary>
+public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, IRedisProbe redis, IMongoProbe mongo, TimeProvider time)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
+    private static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
+    {
+        ["postgres"] = 5432,
+        ["mongo"] = 27017,
+        ["redis_main"] = 6379,
+        ["redis_cache"] = 6380,
+        ["nginx"] = 80,
+    };
+
+    public async Task<IReadOnlyList<ProbeResult>> ProbeAllAsync(TopologyView view, CancellationToken cancellationToken)
+    {
+        var targets = view.Containers.Where(c => c.State == "running" && Ports.ContainsKey(c.Service));
+        return await Task.WhenAll(targets.Select(c => ProbeAsync(c, cancellationToken)));
+    }
+
+    public async Task<ProbeResult> ProbeAsync(TopologyContainer container, CancellationToken cancellationToken)
+    {
+        var service = container.Service == "nginx" ? "kpi (through nginx)" : container.Service;
+        ProbeResult Result(bool ok, string? via, IReadOnlyList<ProbeFact> facts, string? error) =>
+            new(service, container.Name, container.Host, ok, via, facts, error, time.GetUtcNow());
+        try
+        {
+            var engine = hosts.Get(container.Host);
+            var details = await engine.InspectContainerAsync(container.Id, cancellationToken);
+            var env = details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+            var addresses = ProbeAddresses.For(details, Ports[container.Service], engine.Endpoint);
+            if (addresses.Count == 0)
+            {
+                return Result(false, null, [], "The container has no published port and no network address the console could try.");
+            }
+
+            var errors = new List<string>();
+            foreach (var a in addresses)
+            {
+                try
+                {
+                    return Result(true, a.Via, await RunAsync(container.Service, a, env, cancellationToken), null);
+                }
+                catch (ProbeFailedException ex)
+                {
+                    errors.Add($"{a.Via}: {ex.Message}");
+                }
+            }
+
+            return Result(false, null, [], string.Join(" | ", errors));
+        }
+        catch (DockerException ex)
+        {
+            return Result(false, null, [], ex.Message);
+        }
+    }
+
+    private async Task<IReadOnlyList<ProbeFact>> RunAsync(string service, ProbeAddress a, Dictionary<string, string> env, CancellationToken cancellationToken)
+    {
+        string? Env(string key) => env.GetValueOrDefault(key);
+        switch (service)
+        {
+            case "postgres":
+                string[] dbs = [Env("KPI_POSTGRES_DB") ?? "koboform", Env("KC_POSTGRES_DB") ?? "kobocat"];
+                var pg = await postgres.ProbeAsync(new ProbeTarget(a.Address, a.Port, Env("POSTGRES_USER"), Env("POSTGRES_PASSWORD"), Timeout), dbs, cancellationToken);
+                return [new("version", pg.ServerVersion), .. dbs.Select(db => new ProbeFact($"database {db}", pg.DatabaseSizes.TryGetValue(db, out var s) ? Size(s) : "missing")), new("connections", pg.Connections.ToString(CultureInfo.InvariantCulture))];
+            case "mongo":
+                var m = await mongo.ProbeAsync(new ProbeTarget(a.Address, a.Port, Env("MONGO_INITDB_ROOT_USERNAME"), Env("MONGO_INITDB_ROOT_PASSWORD"), Timeout), cancellationToken);
+                return [new("version", m.Version), .. m.DatabaseSizes.Select(d => new ProbeFact($"database {d.Key}", Size(d.Value)))];
+            case "nginx":
+                return await KpiHealth.ProbeAsync(a, Env("KOBOFORM_PUBLIC_SUBDOMAIN") ?? "kf", Env("PUBLIC_DOMAIN_NAME"), Timeout, cancellationToken);
+            default:
+                var r = await redis.ProbeAsync(new ProbeTarget(a.Address, a.Port, null, Env("REDIS_PASSWORD"), Timeout), cancellationToken);
+                return
+                [
+                    new("version", r.Version), new("used memory", Size(r.UsedMemoryBytes)),
+                    new("last save", r.LastSaveAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never"),
+                    new("last BGSAVE", r.LastBgsaveOk ? "ok" : "FAILED"),
+                ];
+        }
+    }
+
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+}

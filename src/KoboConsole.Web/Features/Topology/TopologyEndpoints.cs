@@ -1,0 +1,51 @@
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Infrastructure.Docker;
+
+namespace KoboConsole.Web.Features.Topology;
+
+public static class TopologyEndpoints
+{
+    public static IEndpointRouteBuilder MapTopology(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/topology", (TopologyService topology, bool? includeOneOff, CancellationToken ct) =>
+            topology.GetAsync(includeOneOff ?? false, ct)).RequireAuthorization(Roles.Viewer);
+        api.MapPost("/containers/{id}/{action}", RunActionAsync).RequireAuthorization(Roles.Operator);
+        return app;
+    }
+
+    private static async Task<IResult> RunActionAsync(
+        string id, string action, TopologyService topology, ContainerActions actions, HttpContext http, CancellationToken ct)
+    {
+        if (!ContainerActions.TryParseAction(action, out var parsed))
+        {
+            return Results.Problem(statusCode: 404, title: "Unknown container action",
+                detail: $"'{action}' is not an action: use start, stop or restart.");
+        }
+
+        try
+        {
+            var container = await topology.FindAsync(id, ct);
+            if (container is null)
+            {
+                return Results.Problem(statusCode: 404, title: "No such kobo container",
+                    detail: $"No kobo container has the id or name '{id}' on any configured host; GET /api/v1/topology lists them.");
+            }
+
+            return Results.Ok(await actions.RunAsync(container, parsed, AuditLog.ActorOf(http.User), ct));
+        }
+        catch (AmbiguousContainerException ex)
+        {
+            return Results.Problem(statusCode: 409, title: "Ambiguous container name", detail: ex.Message);
+        }
+        catch (DockerUnreachableException ex)
+        {
+            return Results.Problem(statusCode: 503, title: "Docker host unreachable", detail: ex.Message + " Check that the engine runs and the console can reach it.");
+        }
+        catch (DockerException ex)
+        {
+            return Results.Problem(statusCode: 409, title: "Docker refused the action", detail: ex.Message);
+        }
+    }
+}

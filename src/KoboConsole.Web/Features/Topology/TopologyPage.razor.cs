@@ -1,0 +1,145 @@
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Infrastructure.Docker;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace KoboConsole.Web.Features.Topology;
+
+public sealed partial class TopologyPage
+{
+    private readonly CancellationTokenSource _cts = new();
+    private IDisposable? _subscription;
+    private int _renderQueued;
+    private string? _service;
+    private string? _containerId;
+    private ContainerDetailView? _detail;
+    private string? _detailError;
+    private bool _busy;
+
+    [Inject]
+    private TopologyLive Live { get; set; } = null!;
+
+    [Inject]
+    private TopologyService Topology { get; set; } = null!;
+
+    [Inject]
+    private ContainerActions Actions { get; set; } = null!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthState { get; set; }
+
+    private IEnumerable<TopologyContainer> Replicas => Live.Current.Containers.Where(c => c.Service == _service);
+
+    private TopologyContainer? Selected => Live.Current.Containers.FirstOrDefault(c => c.Id == _containerId);
+
+    protected override void OnInitialized() => _subscription = Live.Subscribe(OnLiveChanged);
+
+    // One render per burst: refreshes are already coalesced by TopologyLive; this drops notifications while a render waits.
+    private void OnLiveChanged()
+    {
+        if (Interlocked.Exchange(ref _renderQueued, 1) == 0)
+        {
+            _ = InvokeAsync(() =>
+            {
+                Interlocked.Exchange(ref _renderQueued, 0);
+                StateHasChanged();
+            });
+        }
+    }
+
+    private Task SelectServiceAsync(string service)
+    {
+        var first = Live.Current.Containers.Where(c => c.Service == service).OrderByDescending(c => c.State == "running").FirstOrDefault();
+        return first is null ? Task.CompletedTask : SelectContainerAsync(first);
+    }
+
+    private async Task SelectContainerAsync(TopologyContainer container)
+    {
+        _service = container.Service;
+        _containerId = container.Id;
+        await LoadDetailAsync(container);
+    }
+
+    private async Task LoadDetailAsync(TopologyContainer container)
+    {
+        try
+        {
+            _detail = await Topology.DetailAsync(container.Host, container.Id, container.Service, _cts.Token);
+            _detailError = null;
+        }
+        catch (DockerException ex)
+        {
+            _detail = null;
+            _detailError = $"{ex.Message} The container may have been removed: pick another node or refresh.";
+        }
+    }
+
+    private async Task RunAsync(ContainerAction action)
+    {
+        if (Selected is not { } c)
+        {
+            return;
+        }
+
+        var verb = action.ToString().ToLowerInvariant();
+        var ok = await Dialogs.ShowMessageBoxAsync($"{action} {c.Name}?", $"This will {verb} the container {c.Name} on Docker host {c.Host}.", yesText: action.ToString(), cancelText: "Cancel");
+        if (ok != true)
+        {
+            return;
+        }
+
+        if (action != ContainerAction.Start && SecondConfirmation(c) is { } warning)
+        {
+            ok = await Dialogs.ShowMessageBoxAsync("Are you sure?", warning, yesText: $"Yes, {verb} it", cancelText: "Cancel");
+            if (ok != true)
+            {
+                return;
+            }
+        }
+
+        _busy = true;
+        try
+        {
+            var user = AuthState is null ? null : (await AuthState).User;
+            var entry = await Actions.RunAsync(c, action, user is null ? "unknown" : AuditLog.ActorOf(user), _cts.Token);
+            Snackbar.Add($"{c.Name} on {c.Host} is {entry.State}.", Severity.Success);
+            await LoadDetailAsync(entry);
+        }
+        catch (DockerException ex)
+        {
+            Snackbar.Add($"Could not {verb} {c.Name}: {ex.Message} Check the container's logs below, or the host.", Severity.Error);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>A warning for stops that take kobo off line: the last running nginx without maintenance, or the console itself.</summary>
+    private string? SecondConfirmation(TopologyContainer c)
+    {
+        if (ContainerActions.IsConsoleItself(c.Id))
+        {
+            return $"{c.Name} runs this console: after it stops, this page stops answering until someone starts it from the host.";
+        }
+
+        var running = Live.Current.Containers.Where(x => x.State == "running").ToList();
+        return c.Service == "nginx" && running.Count(x => x.Service == "nginx") <= 1 && !running.Any(x => x.Service == "maintenance")
+            ? $"{c.Name} is the last running nginx and maintenance mode is off: every kobo user gets an error until it runs again. Turn maintenance on first to show them a maintenance page."
+            : null;
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

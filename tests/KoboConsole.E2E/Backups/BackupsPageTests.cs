@@ -1,0 +1,49 @@
+using KoboConsole.Testing;
+using Microsoft.Playwright;
+
+namespace KoboConsole.E2E.Backups;
+
+[Collection(BrowserTests.Name)]
+public sealed class BackupsPageTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task StartBackup_FromThePage_ShowsProgressThenTheCatalog()
+    {
+        await using var stack = await TestBedStack.UpAsync("w");
+        var postgres = stack.Values["container.postgres"];
+        // Enough rows that the dump takes a few seconds, so progress can be watched.
+        var big = await TestBedStack.DockerAsync("exec", postgres, "psql", "-U", stack.Values["postgres_user"], "-d", "koboform", "-c",
+            "CREATE TABLE big AS SELECT g, md5(g::text) || md5(random()::text) AS t FROM generate_series(1, 1000000) g");
+        Assert.True(big.Code == 0, big.StdErr);
+        var dir = Directory.CreateTempSubdirectory("kc-e2e-backups-").FullName;
+        await using var app = new ConsoleAppFactory(new Dictionary<string, string?>
+        {
+            ["KoboConsole:Stack:Prefix"] = stack.Prefix,
+            ["KoboConsole:Backups:Directory"] = dir,
+        }, realPort: true);
+        var baseUri = app.StartRealServer();
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUri.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/backups");
+        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
+        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/backups", StringComparison.Ordinal));
+        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start backup" }).ClickAsync();
+
+        var progress = page.GetByTestId("run-progress");
+        await Assertions.Expect(progress).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(progress.GetByTestId("run-item-bytes").First).Not.ToHaveTextAsync("0 B", new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "backups-progress.png") });
+        await Assertions.Expect(progress).ToBeHiddenAsync(new() { Timeout = 180_000 });
+
+        var catalog = page.GetByTestId("backup-catalog");
+        await Assertions.Expect(catalog).ToContainTextAsync("postgres-koboform-15-kobo.test-");
+        await Assertions.Expect(catalog).ToContainTextAsync("media-kpi_media-kobo.test-");
+        await Assertions.Expect(page.GetByTestId("backup-history").GetByTestId("run-state").First).ToHaveTextAsync("succeeded");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "backups.png"), FullPage = true });
+        Directory.Delete(dir, recursive: true);
+    }
+}

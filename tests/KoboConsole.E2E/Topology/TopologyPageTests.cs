@@ -1,0 +1,55 @@
+using KoboConsole.Testing;
+using Microsoft.Playwright;
+
+namespace KoboConsole.E2E.Topology;
+
+[Collection(BrowserTests.Name)]
+public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TestBedInstall _stack = null!;
+    private ConsoleAppFactory _app = null!;
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _stack = await TestBedInstall.UpPrefixedAsync();
+        _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _stack.Prefix }, realPort: true);
+        var address = _app.StartRealServer();
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        _page = await _context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _app.DisposeAsync();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TopologyPage_StopWorkerThroughTheUi_NodeTurnsRed()
+    {
+        await _page.GotoAsync("/topology");
+        await _page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
+        await _page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.EndsWith("/topology", StringComparison.Ordinal));
+        await _page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        var worker = _page.GetByTestId("node-worker");
+        await Assertions.Expect(worker).ToHaveAttributeAsync("data-state", "running", new() { Timeout = 30_000 });
+        await Assertions.Expect(_page.GetByRole(AriaRole.Img, new() { Name = "Topology graph" })).ToBeVisibleAsync();
+
+        await worker.ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("container-detail")).ToContainTextAsync(_stack.Values["container.worker"]);
+        await _page.GetByTestId("detail-panel").GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        var dialog = _page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync($"{_stack.Values["container.worker"]} on Docker host local");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+        await Assertions.Expect(worker).ToHaveAttributeAsync("data-state", "down", new() { Timeout = 30_000 });
+        await Assertions.Expect(worker.Locator("rect")).ToHaveAttributeAsync("fill", "#c62828");
+        await Assertions.Expect(_page.GetByTestId("detail-state")).ToContainTextAsync("exited");
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "topology.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
+using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Runs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KoboConsole.IntegrationTests.Backups;
+
+/// <summary>
+/// A prefixed test-bed stack of its own, the real console app pointed at it (by prefix) with its
+/// own backup directory, and helpers to run backups and look inside the stack's containers.
+/// </summary>
+internal sealed class BackupHarness : IAsyncDisposable
+{
+    public const string Engine = "unix:///var/run/docker.sock";
+
+    private readonly TestBedFixture _fixture;
+    private readonly bool _ownDirectory;
+
+    private BackupHarness(TestBedFixture fixture, StackInfo stack, string directory, bool ownDirectory, ConsoleAppFactory app)
+    {
+        _fixture = fixture;
+        Stack = stack;
+        Directory = directory;
+        _ownDirectory = ownDirectory;
+        App = app;
+    }
+
+    public StackInfo Stack { get; }
+
+    public string Directory { get; }
+
+    public ConsoleAppFactory App { get; }
+
+    public string Postgres => Stack.Containers["postgres"];
+
+    public string KoboDockerDir => Stack.Values["kobo_docker_dir"];
+
+    public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null, bool realPort = false)
+    {
+        var id = TestBedFixture.NewStackId("prefixed");
+        var prefix = tag + id[^6..];
+        var stack = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var dir = directory ?? System.IO.Directory.CreateTempSubdirectory("kc-backups-").FullName;
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["KoboConsole:Stack:Prefix"] = prefix,
+            ["KoboConsole:Backups:Directory"] = dir,
+        };
+        return new BackupHarness(fixture, stack, dir, directory is null, new ConsoleAppFactory(all, realPort: realPort));
+    }
+
+    /// <summary>Runs a backup in the test's thread (the Hangfire path is tested through the API).</summary>
+    public async Task<RunView> BackupAsync(params string[] stores)
+    {
+        var runId = await CreateRunAsync(stores);
+        await App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
+        return (await App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!;
+    }
+
+    public Task<string> CreateRunAsync(params string[] stores) =>
+        App.Services.GetRequiredService<RunStore>().CreateAsync(BackupRunner.Kind, "test",
+            JsonSerializer.Serialize(new StartBackupRequest(stores, BackupTargets.Disk), BackupManifest.Json), CancellationToken.None);
+
+    public async Task<BackupManifest> ManifestAsync()
+    {
+        var file = Assert.Single(System.IO.Directory.GetFiles(Path.Combine(Directory, BackupManifest.Folder)));
+        return JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllBytesAsync(file), BackupManifest.Json)!;
+    }
+
+    /// <summary>Every file under the backup directory, relative, partial files included.</summary>
+    public IReadOnlyList<string> Files() => System.IO.Directory.Exists(Directory)
+        ? System.IO.Directory.GetFiles(Directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Directory, f)).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    public static Task<ProcessResult> DockerAsync(params string[] args) => ScriptRunner.DockerAsync(Engine, args, CancellationToken.None);
+
+    public async Task<string> PsqlAsync(string database, string sql)
+    {
+        var r = await DockerAsync("exec", Postgres, "psql", "-U", Stack.PostgresUser, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        return r.StdOut.Trim();
+    }
+
+    /// <summary>A table big enough that a dump takes a few seconds (random text compresses poorly).</summary>
+    public Task CreateBigTableAsync(string database, int rows) =>
+        PsqlAsync(database, $"CREATE TABLE big_{Guid.NewGuid():N} AS SELECT g, md5(g::text) || md5((g * 7)::text) || md5(random()::text) AS t FROM generate_series(1, {rows}) g");
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await _fixture.DownAsync(Stack.Stack, CancellationToken.None);
+        if (_ownDirectory && System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Bunit;
+using KoboConsole.Web.Features.Topology;
+using KoboConsole.Web.Infrastructure.Docker;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace KoboConsole.Tests.Features.Topology;
+
+public sealed class TopologyComponentTests : IAsyncLifetime
+{
+    private readonly BunitContext _ctx = new();
+
+    public Task InitializeAsync()
+    {
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.Services.AddMudServices();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+
+    [Fact]
+    public void TopologyGraph_StoppedService_DrawsARedNodeAndABrokenLinkDashed()
+    {
+        var view = new TopologyView([], [
+            TopologySamples.Container("n", "nginx", "frontend"),
+            TopologySamples.Container("k", "kpi", "frontend", state: "exited"),
+            TopologySamples.Container("p", "postgres", "backend"),
+        ], [new TopologyLink("n", "k", "http", false), new TopologyLink("k", "p", "postgres", true)]);
+
+        var cut = _ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
+
+        Assert.Equal("down", cut.Find("[data-testid=node-kpi]").GetAttribute("data-state"));
+        Assert.Equal(TopologyGraph.Fill(NodeState.Down), cut.Find("[data-testid=node-kpi] rect").GetAttribute("fill"));
+        Assert.Equal("running", cut.Find("[data-testid=node-nginx]").GetAttribute("data-state"));
+        Assert.Equal("true", cut.Find("[data-testid=edge-kpi-postgres]").GetAttribute("data-broken"));
+        Assert.NotNull(cut.Find("[data-testid=edge-kpi-postgres]").GetAttribute("stroke-dasharray"));
+        Assert.Equal("false", cut.Find("[data-testid=edge-nginx-kpi]").GetAttribute("data-broken"));
+    }
+
+    [Fact]
+    public void TopologyGraph_Replicas_OneNodeWithCount()
+    {
+        var cut = _ctx.Render<TopologyGraph>(p => p.Add(c => c.View, TopologySamples.Large()));
+
+        Assert.Equal(11, cut.FindAll("g.topology-node").Count);
+        Assert.Contains("kpi ×8", cut.Find("[data-testid=node-kpi]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TopologyGraph_ClickNode_ReportsTheService()
+    {
+        string? selected = null;
+        var cut = _ctx.Render<TopologyGraph>(p => p
+            .Add(c => c.View, new TopologyView([], [TopologySamples.Container("k", "kpi", "frontend")], []))
+            .Add(c => c.OnSelect, (string s) => selected = s));
+
+        cut.Find("[data-testid=node-kpi]").Click();
+
+        Assert.Equal("kpi", selected);
+    }
+
+    [Fact]
+    public void ContainerDetailPanel_Details_ShowsEverythingWithSecretsMasked()
+    {
+        var env = new[] { "POSTGRES_PASSWORD=pg-secret-1", "DATABASE_URL=postgres://kobo:url-secret-2@postgres:5432/koboform", "PUBLIC_DOMAIN_NAME=kobo.test" };
+        var details = new ContainerDetails("abcdef1234567890", "kobofe-kpi-1", "kobo-testbed/busybox:latest", "sha256:1", "running", true, 0,
+            new HealthInfo("healthy", 0, "ok from probe", 0, DateTimeOffset.UnixEpoch.AddDays(1)), 3, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), null,
+            false, ["standin", "kpi"], env, new Dictionary<string, string> { ["com.docker.compose.service"] = "kpi" },
+            [new MountInfo("bind", null, "/srv/kpi_media", "/srv/src/kpi/media", true)],
+            [new NetworkAttachment("kobofe_kobo-fe-network", "n1", ["kpi", "kpi.internal"], "172.20.0.3")],
+            [new PortMapping(null, null, 8000, "tcp")], []);
+        var view = new ContainerDetailView("main", "kpi", details, [.. env.Select(SecretMask.MaskEnvEntry)],
+            [new LogLine(LogSource.Stdout, DateTimeOffset.UnixEpoch, "GET /service_health/ 200")], null);
+
+        var cut = _ctx.Render<ContainerDetailPanel>(p => p.Add(c => c.Detail, view));
+
+        Assert.DoesNotContain("pg-secret-1", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("url-secret-2", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("POSTGRES_PASSWORD=" + SecretMask.Mask, cut.Find("[data-testid=detail-env]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("PUBLIC_DOMAIN_NAME=kobo.test", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("kpi.internal", cut.Find("[data-testid=detail-networks]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("ok from probe", cut.Find("[data-testid=detail-health]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("GET /service_health/ 200", cut.Find("[data-testid=detail-logs]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("/srv/src/kpi/media", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("kobo-testbed/busybox:latest", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("<td>3</td>", cut.Markup, StringComparison.Ordinal);
+    }
+}
