@@ -26,7 +26,7 @@ public sealed class MaintenancePageTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("maintenance-state")).ToHaveTextAsync("off");
         await Assertions.Expect(page.GetByTestId("maintenance-chip")).ToContainTextAsync("maintenance: off");
 
-        await page.GetByLabel("ETA").FillAsync("45 minutes");
+        await page.GetByLabel("ETA", new() { Exact = true }).FillAsync("45 minutes");
         await page.GetByLabel("Contact e-mail").FillAsync("ops@example.org");
         var preview = page.FrameLocator("[data-testid=maintenance-preview]");
         await Assertions.Expect(preview.GetByText("45 minutes")).ToBeVisibleAsync();

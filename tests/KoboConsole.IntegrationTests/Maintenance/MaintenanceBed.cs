@@ -11,19 +11,25 @@ public sealed class MaintenanceBed : IAsyncDisposable
 {
     private readonly TestBedFixture _fixture;
 
-    private MaintenanceBed(TestBedFixture fixture, StackInfo info, ConsoleAppFactory app, HttpClient api)
+    private readonly Dictionary<string, string?> _settings;
+
+    private MaintenanceBed(TestBedFixture fixture, StackInfo info, Dictionary<string, string?> settings)
     {
         _fixture = fixture;
+        _settings = settings;
         Info = info;
-        App = app;
-        Api = api;
+        App = null!;
+        Api = null!;
     }
 
     public StackInfo Info { get; }
 
-    public ConsoleAppFactory App { get; }
+    public ConsoleAppFactory App { get; private set; }
 
-    public HttpClient Api { get; }
+    public HttpClient Api { get; private set; }
+
+    /// <summary>The console's data directory, kept across <see cref="RestartAppAsync"/>.</summary>
+    public string DataDirectory => _settings["KoboConsole:Storage:DataDirectory"]!;
 
     public HttpClient Public { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -33,14 +39,14 @@ public sealed class MaintenanceBed : IAsyncDisposable
         var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], CancellationToken.None);
         try
         {
-            var all = new Dictionary<string, string?>(settings ?? []) { ["KoboConsole:Stack:Prefix"] = info.Prefix };
-            var app = new ConsoleAppFactory(all);
-            var api = app.CreateClient();
-            using var created = await api.PostAsJsonAsync("/api/v1/tokens", new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "maintenance tests" });
-            created.EnsureSuccessStatusCode();
-            var token = (await created.Content.ReadFromJsonAsync<TokenBody>())!.Token;
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return new MaintenanceBed(fixture, info, app, api);
+            var all = new Dictionary<string, string?>(settings ?? [])
+            {
+                ["KoboConsole:Stack:Prefix"] = info.Prefix,
+                ["KoboConsole:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("koboconsole-maint-").FullName,
+            };
+            var bed = new MaintenanceBed(fixture, info, all);
+            await bed.StartAppAsync();
+            return bed;
         }
         catch
         {
@@ -69,12 +75,42 @@ public sealed class MaintenanceBed : IAsyncDisposable
         return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the console and starts a new one on the same data directory, as after a crash or an upgrade.</summary>
+    public async Task RestartAppAsync()
     {
         Api.Dispose();
-        Public.Dispose();
         await App.DisposeAsync();
+        await StartAppAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api?.Dispose();
+        Public.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
         await _fixture.DownAsync(Info.Stack, CancellationToken.None);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold a file for a moment; the OS cleans temp folders.
+        }
+    }
+
+    private async Task StartAppAsync()
+    {
+        App = new ConsoleAppFactory(_settings);
+        Api = App.CreateClient();
+        using var created = await Api.PostAsJsonAsync("/api/v1/tokens", new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "maintenance tests" });
+        created.EnsureSuccessStatusCode();
+        var token = (await created.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     private sealed record TokenBody(string Token);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Web.Features.Audit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.IntegrationTests.Maintenance;
 
@@ -45,6 +47,20 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
         Assert.Equal("on", status.GetProperty("state").GetString());
         Assert.Equal("3 hours", status.GetProperty("eta").GetString());
 
+        // New values mean a new container (the page is rendered before start); no body means kobo's defaults.
+        using (var again = await bed.Api.PostAsync("/api/v1/maintenance/enable", null))
+        {
+            Assert.True(again.StatusCode == HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        }
+
+        using (var renewed = await bed.GetPublicAsync(port))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, renewed.StatusCode);
+            Assert.Contains("2 hours", await renewed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Single(await bed.MaintenanceContainersAsync());
+
         using var disabled = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
         Assert.True(disabled.StatusCode == HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
         Assert.Equal("off", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
@@ -54,6 +70,9 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
         }
 
         Assert.Empty(await bed.MaintenanceContainersAsync());
+        var audit = await bed.App.Services.GetRequiredService<AuditLog>().ReadAsync(10, CancellationToken.None);
+        Assert.Contains(audit, a => a.Action == "maintenance.enable" && a.Outcome == "succeeded" && a.Details!.Contains("eta=3 hours", StringComparison.Ordinal) && a.DurationMs > 0);
+        Assert.Contains(audit, a => a.Action == "maintenance.disable" && a.Outcome == "succeeded" && a.Actor.StartsWith("admin", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -90,5 +109,36 @@ public sealed class MaintenanceToggleTests(TestBedFixture fixture)
         Assert.True(errors.TryGetProperty("email", out _));
         using var site = await bed.GetPublicAsync(bed.Info.NginxPort);
         Assert.Equal(HttpStatusCode.OK, site.StatusCode);
+    }
+
+    [Fact]
+    public async Task Disable_KoboInstallsOwnMaintenance_IsRecognisedAndNginxComesBack()
+    {
+        await using var bed = await MaintenanceBed.UpAsync(fixture, "k");
+        var docker = bed.Info.FrontendDocker;
+        var port = bed.Info.NginxPort;
+        // What `run.py --maintenance` leaves behind: nginx stopped, a `maintenance` service of the kobomaintenance project on nginx's port.
+        Assert.Equal(0, (await ScriptRunner.DockerAsync(docker, ["stop", bed.Info.Containers["nginx"]], CancellationToken.None)).ExitCode);
+        const string Serve = "mkdir -p /tmp/m && echo '<h1>kobo-install maintenance</h1>' > /tmp/m/index.html && "
+            + "printf 'events {} http { server { listen 80; root /tmp/m; location / { return 503; } error_page 503 /index.html; location = /index.html { internal; } } }' > /tmp/m/nginx.conf && "
+            + "exec nginx -c /tmp/m/nginx.conf -g 'daemon off;'";
+        var run = await ScriptRunner.DockerAsync(docker, ["run", "-d", "--name", $"{bed.Info.Prefix}-kobomaintenance-maintenance-1",
+            "--label", $"com.docker.compose.project={bed.Info.Prefix}-kobomaintenance", "--label", "com.docker.compose.service=maintenance",
+            "--label", "com.docker.compose.oneoff=False", "--label", $"org.koboconsole.testbed.stack={bed.Info.Stack}",
+            "--network", bed.Info.FrontendNetwork, "--network-alias", "nginx", "-p", $"127.0.0.1:{port}:80",
+            "-e", "ETA=30 minutes", "-e", "DATE_ISO=20261126T0200", "-e", "DATE_STR=Thursday, November 26 at 02:00 GMT",
+            "kobo-testbed/services", "bash", "-c", Serve], CancellationToken.None);
+        Assert.True(run.ExitCode == 0, run.StdErr);
+
+        var status = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/maintenance");
+        Assert.Equal("on", status.GetProperty("state").GetString());
+        Assert.Equal("30 minutes", status.GetProperty("eta").GetString());
+
+        using var disabled = await bed.Api.PostAsync("/api/v1/maintenance/disable", null);
+        Assert.True(disabled.StatusCode == HttpStatusCode.OK, await disabled.Content.ReadAsStringAsync());
+        using var site = await bed.GetPublicAsync(await bed.NginxPortAsync());
+        Assert.Contains("kpi stand-in", await site.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // kobo-install's container is stopped, not removed: it is kobo-install's to manage.
+        Assert.Equal([$"{bed.Info.Prefix}-kobomaintenance-maintenance-1 exited"], await bed.MaintenanceContainersAsync());
     }
 }
