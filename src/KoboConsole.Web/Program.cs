@@ -24,7 +24,8 @@ try
         .Add<DockerOptions>(DockerOptions.SectionName)
         .Add<StackOptions>(StackOptions.Section)
         .Add<BackupsOptions>(BackupsOptions.Section)
-        .Add<S3Options>(S3Options.Section));
+        .Add<S3Options>(S3Options.Section)
+        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention"));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();

@@ -9,6 +9,8 @@ public static class BackupsModule
     {
         builder.Services.AddValidatedOptions<BackupsOptions>(BackupsOptions.Section);
         builder.Services.AddValidatedOptions<S3Options>(S3Options.Section);
+        builder.Services.AddValidatedOptions<RetentionOptions>(BackupsOptions.Section + ":Retention");
+        builder.Services.AddSingleton<BackupPruner>();
         builder.Services.AddSingleton<BackupPlanner>();
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();
