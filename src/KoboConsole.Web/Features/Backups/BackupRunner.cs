@@ -22,6 +22,7 @@ public sealed partial class BackupRunner(
     TimeProvider time,
     IOptionsMonitor<BackupsOptions> options,
     BackupPruner pruner,
+    BackupWebhook webhook,
     IOptionsMonitor<RetentionOptions> retention,
     ILogger<BackupRunner> logger)
 {
@@ -92,6 +93,7 @@ public sealed partial class BackupRunner(
         await audit.WriteAsync(run.Actor, "backup.run", $"backup run {runId} ({storeList} to {targetKind})", state, error,
             time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, state);
+        await webhook.NotifyAsync(runId, CancellationToken.None);
     }
 
     private async Task<int> RunItemsAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, CancellationToken ct)
