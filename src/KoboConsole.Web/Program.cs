@@ -29,7 +29,8 @@ try
         .Add<MaintenanceOptions>(MaintenanceOptions.Section)
         .Add<LogsOptions>(LogsOptions.Section)
         .Add<BackupsOptions>(BackupsOptions.Section)
-        .Add<S3Options>(S3Options.Section));
+        .Add<S3Options>(S3Options.Section)
+        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention"));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();

@@ -21,6 +21,9 @@ public sealed partial class BackupRunner(
     AuditLog audit,
     TimeProvider time,
     IOptionsMonitor<BackupsOptions> options,
+    BackupPruner pruner,
+    BackupWebhook webhook,
+    IOptionsMonitor<RetentionOptions> retention,
     ILogger<BackupRunner> logger)
 {
     public const string Kind = "backup";
@@ -60,6 +63,10 @@ public sealed partial class BackupRunner(
             var failures = await RunItemsAsync(runId, plan, target, started, ct);
             state = ct.IsCancellationRequested ? RunStates.Cancelled : failures == 0 ? RunStates.Succeeded : RunStates.Failed;
             error = state == RunStates.Failed ? $"{failures} item(s) failed; see each item's reason." : null;
+            if (state == RunStates.Succeeded && retention.CurrentValue.Enabled)
+            {
+                await PruneAsync(runId, target, stores, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -86,6 +93,7 @@ public sealed partial class BackupRunner(
         await audit.WriteAsync(run.Actor, "backup.run", $"backup run {runId} ({storeList} to {targetKind})", state, error,
             time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, state);
+        await webhook.NotifyAsync(runId, CancellationToken.None);
     }
 
     private async Task<int> RunItemsAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, CancellationToken ct)
@@ -141,6 +149,21 @@ public sealed partial class BackupRunner(
         await upload.Stream.WriteAsync(bytes, ct);
         var key = await upload.CompleteAsync(bytes.Length, ct);
         await runs.LogAsync(runId, $"Manifest written: {key}", ct);
+    }
+
+    /// <summary>Only after a successful run; the retention plan itself refuses when recent runs failed.</summary>
+    private async Task PruneAsync(string runId, IBackupTarget target, IReadOnlyList<string> stores, CancellationToken ct)
+    {
+        var plan = await pruner.PruneAsync(target, stores, ct);
+        foreach (var deleted in plan.Delete)
+        {
+            await runs.LogAsync(runId, $"Retention: deleted {deleted.Name}.", ct);
+        }
+
+        foreach (var reason in plan.Blocked)
+        {
+            await runs.LogAsync(runId, $"Retention: {reason}", ct);
+        }
     }
 
     private async Task WatchCancelFlagAsync(string runId, RunCancellation.Handle handle, CancellationToken stop)

@@ -1,5 +1,7 @@
+using KoboConsole.Web.Features.Backups.Schedules;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.ObjectStorage;
+using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Backups;
 
@@ -9,12 +11,21 @@ public static class BackupsModule
     {
         builder.Services.AddValidatedOptions<BackupsOptions>(BackupsOptions.Section);
         builder.Services.AddValidatedOptions<S3Options>(S3Options.Section);
+        builder.Services.AddValidatedOptions<RetentionOptions>(BackupsOptions.Section + ":Retention");
+        builder.Services.AddSingleton<BackupPruner>();
+        builder.Services.AddSingleton<BackupWebhook>();
+        builder.Services.AddHttpClient(BackupWebhook.ClientName);
         builder.Services.AddSingleton<BackupPlanner>();
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();
         builder.Services.AddSingleton<BackupRunner>();
         builder.Services.AddSingleton<BackupService>();
         builder.Services.AddTransient<BackupJob>();
+        builder.Services.AddSingleton<IMigrationSource, SchedulesMigrations>();
+        builder.Services.AddSingleton<BackupSchedules>();
+        builder.Services.AddSingleton<KoboScheduleImport>();
+        builder.Services.AddTransient<ScheduledBackupJob>();
+        builder.Services.AddHostedService<SchedulesStartup>();
         return builder;
     }
 }

@@ -21,6 +21,10 @@ public sealed class BackupsOptions
     [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds.")]
     public int RedisSaveTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>Optional: a JSON POST here when a run ends, succeeded or failed.</summary>
+    [Url(ErrorMessage = "must be an absolute URL such as https://hooks.example.org/kobo.")]
+    public string? WebhookUrl { get; set; }
+
     /// <summary>Automatic reruns of a failed item (0 or 1: a dump never runs ten times).</summary>
     [Range(0, 1, ErrorMessage = "must be 0 or 1: a failed dump is rerun at most once.")]
     public int ItemRetries { get; set; } = 1;

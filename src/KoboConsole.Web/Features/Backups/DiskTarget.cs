@@ -44,6 +44,12 @@ public sealed class DiskTarget(string root) : IBackupTarget
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(new FileStream(Path.Combine(root, key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous));
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(Path.Combine(root, key));
+        return Task.CompletedTask;
+    }
+
     private sealed class Upload(FileStream stream, string partial, string final, string key) : IBackupUpload
     {
         private bool _completed;

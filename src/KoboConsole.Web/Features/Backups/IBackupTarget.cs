@@ -12,6 +12,8 @@ public interface IBackupTarget
     Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken);
 
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>A file in a target: <paramref name="Key"/> is <c>&lt;folder&gt;/&lt;name&gt;</c>.</summary>

@@ -34,6 +34,12 @@ public sealed class S3Target(IObjectStore store, TimeProvider time) : IBackupTar
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => Guard(() => store.OpenReadAsync(key, cancellationToken));
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await store.DeleteAsync(key, cancellationToken);
+        return true;
+    });
+
     /// <summary>Puts, reads back and deletes a probe object; the exact failure when a step fails.</summary>
     public Task ProbeAsync(CancellationToken cancellationToken) => Guard(async () =>
     {

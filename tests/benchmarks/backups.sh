@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Benchmark of the console's backups against their anchors, on this machine, in one run:
+#   1. a prefixed test-bed stack with a PostgreSQL database of about 1 GB (made here);
+#   2. raw: `docker exec <pg> pg_dump -Fc koboform > file`;
+#   3. the console (dotnet run, Release) backing up PostgreSQL to disk through its API;
+#   4. the console backing up to s3rver, and `aws s3 cp` of the raw file to the same server;
+#   5. the console's peak memory growth (VmHWM - VmRSS before) during each backup.
+# Prints a Markdown table for docs/benchmarks.md. Usage: bash tests/benchmarks/backups.sh [rows]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+rows=${1:-6000000}
+id="tb-bench-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+prefix="bn${id: -6}"
+work=$(mktemp -d /tmp/kc-bench-XXXX)
+log() { printf '==> %s\n' "$*" >&2; }
+cleanup() {
+  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "${s3_pid:-}" ] && kill "$s3_pid" 2>/dev/null || true
+  bash docker/testbed/stack.sh down "$id" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bash docker/testbed/images.sh all >/dev/null
+out=$(bash docker/testbed/stack.sh up prefixed "$id" --prefix "$prefix")
+pg=$(sed -n 's/^container.postgres=//p' <<<"$out")
+user=$(sed -n 's/^postgres_user=//p' <<<"$out")
+log "filling koboform with $rows rows"
+docker exec "$pg" psql -q -U "$user" -d koboform -c \
+  "CREATE TABLE bench AS SELECT g, md5(g::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) AS t FROM generate_series(1, $rows) g"
+dbsize=$(docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT pg_database_size('koboform')")
+log "koboform is $((dbsize / 1048576)) MB"
+
+now() { date +%s.%N; }
+log "raw pg_dump"
+t0=$(now); docker exec "$pg" pg_dump -Fc -U "$user" koboform > "$work/raw.dump"; t1=$(now)
+raw_s=$(echo "$t1 - $t0" | bc -l); raw_bytes=$(stat -c %s "$work/raw.dump")
+
+# s3rver for the S3 half.
+s3dir="$work/s3"; mkdir -p "$s3dir"
+s3port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+/var/cache/kobo-testbed/npm/node_modules/.bin/s3rver -d "$s3dir" -a 127.0.0.1 -p "$s3port" -s --configure-bucket bench >/dev/null 2>&1 &
+s3_pid=$!
+
+log "starting the console (Release)"
+dotnet build src/KoboConsole.Web -c Release -v q --nologo >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export KoboConsole__Storage__DataDirectory="$work/data" KoboConsole__Stack__Prefix="$prefix" \
+  KoboConsole__Backups__Directory="$work/backups" KoboConsole__Backups__ItemRetries=0 \
+  KoboConsole__Auth__BootstrapAdmin__Username=bench KoboConsole__Auth__BootstrapAdmin__Password=bench-password-1 \
+  KoboConsole__Backups__S3__Bucket=bench KoboConsole__Backups__S3__ServiceUrl="http://127.0.0.1:$s3port" \
+  KoboConsole__Backups__S3__ForcePathStyle=true KoboConsole__Backups__S3__UseChunkEncoding=false \
+  KoboConsole__Backups__S3__AccessKeyId=S3RVER KoboConsole__Backups__S3__SecretAccessKey=S3RVER \
+  ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning
+dotnet src/KoboConsole.Web/bin/Release/net10.0/KoboConsole.Web.dll >"$work/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/tokens" -H 'content-type: application/json' \
+  -d '{"username":"bench","password":"bench-password-1","name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# Runs one backup through the API; prints "seconds bytes rss_growth_kb".
+console_backup() {
+  local target=$1 before run state
+  before=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
+  # Reset the high-water mark so VmHWM is the peak of this backup alone.
+  echo 5 > "/proc/$app_pid/clear_refs"
+  run=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/backups" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"stores\":[\"postgres\"],\"target\":\"$target\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
+  while :; do
+    state=$(curl -sf "http://127.0.0.1:$port/api/v1/runs/$run" -H "authorization: Bearer $token")
+    case $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["state"])' "$state") in
+      succeeded) break ;;
+      failed|cancelled) echo "run $run: $state" >&2; exit 1 ;;
+    esac
+    sleep 0.2
+  done
+  python3 - "$state" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" <<'PY'
+import json, sys
+from datetime import datetime
+r = json.loads(sys.argv[1]); before = int(sys.argv[2]); hwm = int(sys.argv[3])
+t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+item = [i for i in r["items"] if i["name"].startswith("postgres-koboform")][0]
+print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before)
+PY
+}
+
+log "console backup to disk"
+read -r disk_s disk_bytes disk_mem < <(console_backup disk)
+log "console backup to s3rver"
+read -r s3_s s3_bytes s3_mem < <(console_backup s3)
+
+aws_s=""
+if command -v aws >/dev/null 2>&1; then
+  log "aws s3 cp of the raw file"
+  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+  t0=$(now); aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
+  aws_s=$(echo "$t1 - $t0" | bc -l)
+fi
+
+mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
+echo
+echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((raw_bytes / 1048576)) MB; $(nproc) cores"
+echo
+echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth |"
+echo "|---|---|---|---|---|"
+printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | 1.00x | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
+printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx | %d MB |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_s / $disk_s" | bc -l)" "$((disk_mem / 1024))"
+if [ -n "$aws_s" ]; then
+  printf '| `aws s3 cp` of the finished dump to s3rver (anchor, upload only) | %.1f | %s | 1.00x | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
+  printf '| console → s3rver (dump and upload together) | %.1f | %s | %.2fx vs aws s3 cp; %.2fx vs dump+cp | %d MB |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$aws_s / $s3_s" | bc -l)" "$(echo "($raw_s + $aws_s) / $s3_s" | bc -l)" "$((s3_mem / 1024))"
+else
+  printf '| console → s3rver (awscli not installed: no anchor) | %.1f | %s | – | %d MB |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$((s3_mem / 1024))"
+fi
