@@ -47,8 +47,10 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         info.Environment["KoboConsole__Stack__Prefix"] = prefix;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The console's own log, for when a benchmark fails.
+        var log = new StreamWriter("/tmp/kobo-bench-console.log", append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var console = new ConsoleProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
