@@ -13,6 +13,19 @@ public static partial class LevelDetector
 {
     public static string? Detect(string text, string? stream = null)
     {
+        try
+        {
+            return DetectCore(text, stream);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Only under extreme load (the patterns are linear); a line without a level is fine.
+            return null;
+        }
+    }
+
+    private static string? DetectCore(string text, string? stream)
+    {
         if (text.Length == 0)
         {
             return null;
@@ -80,12 +93,12 @@ public static partial class LevelDetector
 
     // [2026-11-25 10:00:00,123: ERROR/MainProcess] (Celery), "ERROR 2026-..." (Django), "ERROR:  x" (PostgreSQL),
     // [error] (nginx), level=warn (logfmt), "WARNING ..." (uwsgi/Python logging).
-    [GeneratedRegex(@"(?:^|[\s\[:|])(?<k>ERROR|ERR|FATAL|PANIC|CRITICAL|CRIT|ALERT|EMERG|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|error|warn|notice|info|debug|crit|alert|emerg)(?=[\]/:\s|]|$)|level=(?<k>\w+)|\] (?<k>LOG|STATEMENT|DETAIL|HINT):\s", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"(?:^|[\s\[:|])(?<k>ERROR|ERR|FATAL|PANIC|CRITICAL|CRIT|ALERT|EMERG|WARNING|WARN|INFO|NOTICE|DEBUG|TRACE|error|warn|notice|info|debug|crit|alert|emerg)(?=[\]/:\s|]|$)|level=(?<k>\w+)|\] (?<k>LOG|STATEMENT|DETAIL|HINT):\s", RegexOptions.CultureInvariant)]
     private static partial Regex Keyword();
 
-    [GeneratedRegex(@"^\d+:[XCSM] \d{1,2} \w{3} \d{4} [\d:.]+ (?<m>[#*.\-]) ", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"^\d+:[XCSM] \d{1,2} \w{3} \d{4} [\d:.]+ (?<m>[#*.\-]) ", RegexOptions.CultureInvariant)]
     private static partial Regex RedisMarker();
 
-    [GeneratedRegex(@"^\S+ \S+ \S+ \[[^\]]+\] ""[^""]*"" (?<s>[1-5]\d\d) ", RegexOptions.CultureInvariant, 100)]
+    [GeneratedRegex(@"^\S+ \S+ \S+ \[[^\]]+\] ""[^""]*"" (?<s>[1-5]\d\d) ", RegexOptions.CultureInvariant)]
     private static partial Regex NginxAccess();
 }

@@ -114,11 +114,24 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
             return [];
         }
 
-        var perSource = await Task.WhenAll(keys.Select(k => k.File is null
-            ? ReadOutputHistoryAsync(k, tail, since, cancellationToken)
-            : ReadFileHistoryAsync(k, tail, cancellationToken)));
+        var perSource = await Task.WhenAll(keys.Select(k => HistoryOrNoticeAsync(k, tail, since, cancellationToken)));
         // Stable merge by time: lines of one source keep their order when timestamps tie.
         return [.. perSource.SelectMany(l => l).OrderBy(i => i.Timestamp)];
+    }
+
+    /// <summary>One source's history; a Docker failure becomes a notice so the other sources still stream.</summary>
+    private async Task<List<LogItem>> HistoryOrNoticeAsync(LogSourceKey key, int tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return key.File is null
+                ? await ReadOutputHistoryAsync(key, tail, since, cancellationToken)
+                : await ReadFileHistoryAsync(key, tail, cancellationToken);
+        }
+        catch (DockerException ex)
+        {
+            return [LogItem.Marker(key, LogItem.Notice, $"The earlier lines of {key.ContainerName}{(key.File is null ? "" : " " + key.FileStream)} could not be read ({ex.Message}); following goes on.", time.GetUtcNow())];
+        }
     }
 
     private async Task<List<LogItem>> ReadOutputHistoryAsync(LogSourceKey key, int tail, DateTimeOffset? since, CancellationToken cancellationToken)

@@ -112,9 +112,10 @@ internal sealed partial class SourceReader(LogSourceKey source, IContainerEngine
                     await FindByNameAsync(cancellationToken);
                     startedAt = null;
                 }
-                catch (DockerException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // A broken stream while the daemon goes down surfaces here first; the next inspect tells.
+                    // A broken stream while the daemon goes down surfaces here first (the next inspect
+                    // tells); anything else must not end a reader other viewers depend on either.
                     Log.ReaderFailed(logger, source, ex.Message);
                     await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
                 }
