@@ -9,10 +9,10 @@ public sealed class BackupsPageTests(BrowserFixture browser)
     [Fact]
     public async Task StartBackup_FromThePage_ShowsProgressThenTheCatalog()
     {
-        await using var stack = await TestBedStack.UpAsync("w");
+        await using var stack = await TestBedKobo.UpAsync("w");
         var postgres = stack.Values["container.postgres"];
         // Enough rows that the dump takes a few seconds, so progress can be watched.
-        var big = await TestBedStack.DockerAsync("exec", postgres, "psql", "-U", stack.Values["postgres_user"], "-d", "koboform", "-c",
+        var big = await TestBedKobo.DockerAsync("exec", postgres, "psql", "-U", stack.Values["postgres_user"], "-d", "koboform", "-c",
             "CREATE TABLE big AS SELECT g, md5(g::text) || md5(random()::text) AS t FROM generate_series(1, 1000000) g");
         Assert.True(big.Code == 0, big.StdErr);
         var dir = Directory.CreateTempSubdirectory("kc-e2e-backups-").FullName;

@@ -6,14 +6,14 @@ namespace KoboConsole.E2E.Topology;
 [Collection(BrowserTests.Name)]
 public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private TestBedInstall _stack = null!;
+    private TestBedKobo _stack = null!;
     private ConsoleAppFactory _app = null!;
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        _stack = await TestBedInstall.UpPrefixedAsync();
+        _stack = await TestBedKobo.UpAsync("w");
         _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _stack.Prefix }, realPort: true);
         var address = _app.StartRealServer();
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), ViewportSize = new() { Width = 1400, Height = 1300 } });

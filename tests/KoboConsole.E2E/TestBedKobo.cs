@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace KoboConsole.E2E.Maintenance;
+namespace KoboConsole.E2E;
 
-/// <summary>A prefixed test-bed stack through docker/testbed/stack.sh (see its README); taken down on dispose.</summary>
+/// <summary>
+/// A prefixed test-bed stack of its own for one browser test, through docker/testbed/stack.sh
+/// (see its README); taken down on dispose. <paramref name="letter"/> starts the prefix, so a
+/// test's stacks are recognisable in `docker ps`.
+/// </summary>
 public sealed class TestBedKobo : IAsyncDisposable
 {
     private TestBedKobo(string id, IReadOnlyDictionary<string, string> values)
@@ -46,6 +50,9 @@ public sealed class TestBedKobo : IAsyncDisposable
         return int.Parse(line[(line.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs the docker CLI; exit code and both outputs, for tests that check failures too.</summary>
+    public static Task<(int Code, string StdOut, string StdErr)> DockerAsync(params string[] args) => TryRunAsync("docker", args);
+
     public async ValueTask DisposeAsync() => await RunAsync("bash", Script("stack.sh"), "down", Id);
 
     public static string RepoRoot()
@@ -65,6 +72,12 @@ public sealed class TestBedKobo : IAsyncDisposable
 
     private static async Task<string> RunAsync(string file, params string[] args)
     {
+        var (code, stdout, stderr) = await TryRunAsync(file, args);
+        return code == 0 ? stdout : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {stderr}");
+    }
+
+    private static async Task<(int Code, string StdOut, string StdErr)> TryRunAsync(string file, params string[] args)
+    {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
@@ -76,6 +89,6 @@ public sealed class TestBedKobo : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {await stderr}");
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
