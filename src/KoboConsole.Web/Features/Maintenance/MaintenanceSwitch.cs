@@ -155,7 +155,9 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
         return new ContainerSpec
         {
             Image = options.CurrentValue.Image is { Length: > 0 } image ? image : nginx.ImageId,
-            Name = string.Create(CultureInfo.InvariantCulture, $"{target.MaintenanceProject}-maintenance-{now.ToUnixTimeSeconds()}"),
+            // Unique even for two enables in the same second (a re-enable with new values starts the
+            // new container while the old one still exists).
+            Name = string.Create(CultureInfo.InvariantCulture, $"{target.MaintenanceProject}-maintenance-{now.ToUnixTimeSeconds()}-{Guid.NewGuid().ToString("N")[..6]}"),
             Entrypoint = ["nginx"],
             Cmd = ["-c", MaintenancePage.BundleDirectory + "/nginx.conf", "-g", "daemon off;"],
             RestartPolicy = "unless-stopped",
