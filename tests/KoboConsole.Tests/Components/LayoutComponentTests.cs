@@ -6,25 +6,14 @@ using MudBlazor.Services;
 
 namespace KoboConsole.Tests.Components;
 
-public sealed class LayoutComponentTests : IAsyncLifetime
+public sealed class LayoutComponentTests : MudComponentTest
 {
-    private readonly BunitContext _ctx = new();
-
-    public Task InitializeAsync()
-    {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
-
     [Fact]
     public void NavMenu_Viewer_ShowsFeaturesButNotAdminPages()
     {
-        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
+        Ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
 
-        var nav = _ctx.Render<NavMenu>();
+        var nav = Ctx.Render<NavMenu>();
 
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Equal(["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs"], links);
@@ -33,9 +22,9 @@ public sealed class LayoutComponentTests : IAsyncLifetime
     [Fact]
     public void NavMenu_Admin_AlsoShowsAuditAndSettings()
     {
-        _ctx.AddAuthorization().SetAuthorized("ada").SetRoles("admin").SetPolicies("admin");
+        Ctx.AddAuthorization().SetAuthorized("ada").SetRoles("admin").SetPolicies("admin");
 
-        var nav = _ctx.Render<NavMenu>();
+        var nav = Ctx.Render<NavMenu>();
 
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Contains("/audit", links);
@@ -45,7 +34,7 @@ public sealed class LayoutComponentTests : IAsyncLifetime
     [Fact]
     public void ComingSoon_RendersFeatureAndExplanation()
     {
-        var cut = _ctx.Render<ComingSoon>(p => p
+        var cut = Ctx.Render<ComingSoon>(p => p
             .Add(c => c.Feature, "Backups")
             .AddChildContent("Streamed and verified."));
 
@@ -56,9 +45,9 @@ public sealed class LayoutComponentTests : IAsyncLifetime
     [Fact]
     public void AccountMenu_SignedIn_ShowsUserAndHasAPostLogoutFormWithToken()
     {
-        _ctx.AddAuthorization().SetAuthorized("ops.jane").SetRoles("operator");
-        var popovers = _ctx.Render<MudBlazor.MudPopoverProvider>();
-        var cut = _ctx.Render<AccountMenu>();
+        Ctx.AddAuthorization().SetAuthorized("ops.jane").SetRoles("operator");
+        var popovers = Ctx.Render<MudBlazor.MudPopoverProvider>();
+        var cut = Ctx.Render<AccountMenu>();
 
         Assert.Contains("ops.jane", cut.Markup, StringComparison.Ordinal);
         cut.Find("[data-testid=account-chip]").Click();

@@ -5,23 +5,12 @@ using MudBlazor.Services;
 
 namespace KoboConsole.Tests.Features.Logs;
 
-public sealed class LogViewTests : IAsyncLifetime
+public sealed class LogViewTests : MudComponentTest
 {
-    private readonly BunitContext _ctx = new();
-
-    public Task InitializeAsync()
-    {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
-
     [Fact]
     public void Append_AnsiLine_RendersColourSpan()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
 
         view.InvokeAsync(() => view.Instance.Append([Item("\u001b[32mstarted\u001b[0m ok")]));
 
@@ -31,7 +20,7 @@ public sealed class LogViewTests : IAsyncLifetime
     [Fact]
     public void Append_ScriptTag_ShownAsText()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
 
         view.InvokeAsync(() => view.Instance.Append([Item("<script>alert(1)</script>")]));
 
@@ -46,7 +35,7 @@ public sealed class LogViewTests : IAsyncLifetime
     [Fact]
     public void Pause_NewLinesWait_JumpButtonCountsAndShowsThem()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
         view.InvokeAsync(() => view.Instance.Append([Item("first")]));
 
         view.Find("[data-testid=pause]").Click();
@@ -62,7 +51,7 @@ public sealed class LogViewTests : IAsyncLifetime
     [Fact]
     public void Append_GapItem_RendersMarkerRow()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
 
         view.InvokeAsync(() => view.Instance.Append([Item("before"), Item("1234 lines skipped: this viewer read more slowly", LogItem.Gap), Item("after")]));
 
@@ -77,7 +66,7 @@ public sealed class LogViewTests : IAsyncLifetime
     [Fact]
     public void Append_MoreThanMax_KeepsLatestAndSaysWhatItDropped()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
 
         view.InvokeAsync(() => view.Instance.Append([.. Enumerable.Range(0, LogView.MaxLines + 500).Select(i => Item($"line {i}"))]));
 
@@ -88,7 +77,7 @@ public sealed class LogViewTests : IAsyncLifetime
     [Fact]
     public void Append_JsonLine_ExpandsPrettyPrinted()
     {
-        var view = _ctx.Render<LogView>();
+        var view = Ctx.Render<LogView>();
         view.InvokeAsync(() => view.Instance.Append([Item("{\"level\":\"info\",\"msg\":\"hi\"}")]));
 
         view.WaitForAssertion(() => view.Find("[data-testid=expand-json]").Click());

@@ -6,19 +6,8 @@ using MudBlazor.Services;
 
 namespace KoboConsole.Tests.Features.Topology;
 
-public sealed class TopologyComponentTests : IAsyncLifetime
+public sealed class TopologyComponentTests : MudComponentTest
 {
-    private readonly BunitContext _ctx = new();
-
-    public Task InitializeAsync()
-    {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
-
     [Fact]
     public void TopologyGraph_StoppedService_DrawsARedNodeAndABrokenLinkDashed()
     {
@@ -28,7 +17,7 @@ public sealed class TopologyComponentTests : IAsyncLifetime
             TopologySamples.Container("p", "postgres", "backend"),
         ], [new TopologyLink("n", "k", "http", false), new TopologyLink("k", "p", "postgres", true)]);
 
-        var cut = _ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
 
         Assert.Equal("down", cut.Find("[data-testid=node-kpi]").GetAttribute("data-state"));
         Assert.Equal(TopologyGraph.Fill(NodeState.Down), cut.Find("[data-testid=node-kpi] rect").GetAttribute("fill"));
@@ -41,7 +30,7 @@ public sealed class TopologyComponentTests : IAsyncLifetime
     [Fact]
     public void TopologyGraph_Replicas_OneNodeWithCount()
     {
-        var cut = _ctx.Render<TopologyGraph>(p => p.Add(c => c.View, TopologySamples.Large()));
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, TopologySamples.Large()));
 
         Assert.Equal(11, cut.FindAll("g.topology-node").Count);
         Assert.Contains("kpi ×8", cut.Find("[data-testid=node-kpi]").TextContent, StringComparison.Ordinal);
@@ -51,7 +40,7 @@ public sealed class TopologyComponentTests : IAsyncLifetime
     public void TopologyGraph_ClickNode_ReportsTheService()
     {
         string? selected = null;
-        var cut = _ctx.Render<TopologyGraph>(p => p
+        var cut = Ctx.Render<TopologyGraph>(p => p
             .Add(c => c.View, new TopologyView([], [TopologySamples.Container("k", "kpi", "frontend")], []))
             .Add(c => c.OnSelect, (string s) => selected = s));
 
@@ -73,7 +62,7 @@ public sealed class TopologyComponentTests : IAsyncLifetime
         var view = new ContainerDetailView("main", "kpi", details, [.. env.Select(SecretMask.MaskEnvEntry)],
             [new LogLine(LogSource.Stdout, DateTimeOffset.UnixEpoch, "GET /service_health/ 200")], null);
 
-        var cut = _ctx.Render<ContainerDetailPanel>(p => p.Add(c => c.Detail, view));
+        var cut = Ctx.Render<ContainerDetailPanel>(p => p.Add(c => c.Detail, view));
 
         Assert.DoesNotContain("pg-secret-1", cut.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("url-secret-2", cut.Markup, StringComparison.Ordinal);

@@ -11,39 +11,33 @@ using MudBlazor.Services;
 
 namespace KoboConsole.Tests.Features.Topology;
 
-public sealed class TopologyPageTests : IAsyncLifetime
+public sealed class TopologyPageTests : MudComponentTest
 {
-    private readonly BunitContext _ctx = new();
-
-    public Task InitializeAsync()
+    public override Task InitializeAsync()
     {
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddLogging();
-        _ctx.Services.AddOptions<StackOptions>();
-        _ctx.Services.AddSingleton(TimeProvider.System);
-        _ctx.Services.AddSingleton<IDockerHosts>(new DownEngine("backend"));
-        _ctx.Services.AddSingleton<StackDiscovery>();
-        _ctx.Services.AddSingleton<TopologyService>();
-        _ctx.Services.AddSingleton<TopologyLive>();
+        Ctx.Services.AddLogging();
+        Ctx.Services.AddOptions<StackOptions>();
+        Ctx.Services.AddSingleton(TimeProvider.System);
+        Ctx.Services.AddSingleton<IDockerHosts>(new DownEngine("backend"));
+        Ctx.Services.AddSingleton<StackDiscovery>();
+        Ctx.Services.AddSingleton<TopologyService>();
+        Ctx.Services.AddSingleton<TopologyLive>();
         // Never called here (no container to act on); AuditLog is only needed to build ContainerActions.
-        _ctx.Services.AddSingleton(new AuditLog(null!, TimeProvider.System));
-        _ctx.Services.AddSingleton<ContainerActions>();
-        _ctx.Services.AddServiceProbes();
-        _ctx.Services.AddSingleton<ServiceHealth>();
-        _ctx.Services.AddSingleton<HealthWatch>();
-        _ctx.Services.AddSingleton(NullLoggerFactory.Instance);
+        Ctx.Services.AddSingleton(new AuditLog(null!, TimeProvider.System));
+        Ctx.Services.AddSingleton<ContainerActions>();
+        Ctx.Services.AddServiceProbes();
+        Ctx.Services.AddSingleton<ServiceHealth>();
+        Ctx.Services.AddSingleton<HealthWatch>();
+        Ctx.Services.AddSingleton(NullLoggerFactory.Instance);
         return Task.CompletedTask;
     }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 
     [Fact]
     public void TopologyPage_HostDown_ShowsTheHostErrorAndReconnecting()
     {
-        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
+        Ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
 
-        var cut = _ctx.Render<TopologyPage>();
+        var cut = Ctx.Render<TopologyPage>();
 
         cut.WaitForAssertion(() =>
         {
