@@ -64,8 +64,10 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
                     Loaded = true;
                     LastError = null;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
+                    // Anything but our own shutdown (a timeout surfaces as a cancellation too) is
+                    // one failed refresh: the loop must live on, or the page freezes for good.
                     LastError = ex.Message;
                 }
 
@@ -104,8 +106,10 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
             {
                 return;
             }
-            catch (Exception ex) when (ex is DockerException or IOException or HttpRequestException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // Whatever broke the stream (the daemon, the socket, a timeout, a bad event), follow
+                // it again after a back-off rather than stop following this host.
                 MarkBroken(engine.Name, ex.Message);
             }
 
