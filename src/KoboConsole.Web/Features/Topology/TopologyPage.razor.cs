@@ -39,18 +39,28 @@ public sealed partial class TopologyPage
 
     private TopologyContainer? Selected => Live.Current.Containers.FirstOrDefault(c => c.Id == _containerId);
 
-    protected override void OnInitialized() => _subscription = Live.Subscribe(OnLiveChanged);
+    // Only an interactive render follows the live topology: a prerender is thrown away with its
+    // response, and a subscription made there would only notify a dead renderer.
+    protected override void OnInitialized() => _subscription = RendererInfo.IsInteractive ? Live.Subscribe(OnLiveChanged) : null;
 
     // One render per burst: refreshes are already coalesced by TopologyLive; this drops notifications while a render waits.
     private void OnLiveChanged()
     {
         if (Interlocked.Exchange(ref _renderQueued, 1) == 0)
         {
-            _ = InvokeAsync(() =>
+            try
             {
-                Interlocked.Exchange(ref _renderQueued, 0);
-                StateHasChanged();
-            });
+                _ = InvokeAsync(() =>
+                {
+                    Interlocked.Exchange(ref _renderQueued, 0);
+                    StateHasChanged();
+                });
+            }
+            catch
+            {
+                Interlocked.Exchange(ref _renderQueued, 0); // never leave the flag set with no render coming
+                throw;
+            }
         }
     }
 
