@@ -10,6 +10,7 @@
 # (like docker/testbed/images.sh). Prints the image name on stdout.
 # Usage: docker/console-image.sh [--force]
 set -euo pipefail
+shopt -s inherit_errexit
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=testbed/lib.sh
@@ -25,7 +26,7 @@ dotnet_root() { # the folder holding the host's shared runtimes, from `dotnet --
   local dir
   dir="$(dotnet --list-runtimes | awk '/^Microsoft.AspNetCore.App /{gsub(/[][]/,"",$3); print $3; exit}')"
   [ -n "$dir" ] || die "no Microsoft.AspNetCore.App runtime found by 'dotnet --list-runtimes'"
-  dirname "$dir"
+  dirname "$(dirname "$dir")"
 }
 
 runtime_version() { dotnet --list-runtimes | awk '/^Microsoft.AspNetCore.App /{v=$2} END{print v}'; }
@@ -46,7 +47,7 @@ build_base() { # prints the base image name
   local version root hash image
   version="$(runtime_version)"
   root="$(dotnet_root)"
-  hash="$(printf '%s\n' "$RUNTIME_DEPS" "$version" "$(declare -f build_rootfs build_base)" | sha256sum | cut -c1-16)"
+  hash="$(printf '%s\n' "$RUNTIME_DEPS" "$version" "$(declare -f dotnet_root build_rootfs build_base)" | sha256sum | cut -c1-16)"
   image="kobo-testbed/aspnet-standin:$hash"
   if [ "$(label_of "$image")" = "$hash" ]; then
     log "$image is up to date"
@@ -69,7 +70,8 @@ build_base() { # prints the base image name
   cat >"$ctx/Dockerfile" <<DOCKERFILE
 FROM kobo-testbed/aspnet-rootfs:$rootfs_hash
 # What mcr.microsoft.com/dotnet/aspnet:10.0 sets up: the runtime, its user and its environment.
-ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true \\
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
+    APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true \\
     DOTNET_VERSION=$version ASPNET_VERSION=$version
 COPY dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \\
@@ -81,6 +83,10 @@ DOCKERFILE
     || { rm -rf "$ctx"; die "docker build of $image failed"; }
   rm -rf "$ctx"
   docker rmi "kobo-testbed/aspnet-rootfs:$rootfs_hash" >/dev/null 2>&1 || true
+  local tag # older recipes are never used again
+  for tag in $(docker images --format '{{.Tag}}' kobo-testbed/aspnet-standin); do
+    [ "$tag" = "$hash" ] || docker rmi "kobo-testbed/aspnet-standin:$tag" >/dev/null 2>&1 || true
+  done
   log "built $image (.NET $version)"
   echo "$image"
 }
