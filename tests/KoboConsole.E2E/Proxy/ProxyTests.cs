@@ -1,0 +1,105 @@
+using KoboConsole.Testing;
+using KoboConsole.Web.Infrastructure.Docker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace KoboConsole.E2E.Proxy;
+
+/// <summary>
+/// The console behind docker/nginx/koboconsole.conf (Debian's nginx, TLS): a person signs in
+/// through the proxy and sees a log line arrive live over the Blazor circuit's WebSocket.
+/// </summary>
+[Collection(BrowserTests.Name)]
+public sealed class ProxyTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly string _prefix = "prx" + Guid.NewGuid().ToString("N")[..6];
+    private ConsoleAppFactory _app = null!;
+    private NginxProxy _proxy = null!;
+    private IBrowserContext _context = null!;
+    private string? _container;
+
+    public async Task InitializeAsync()
+    {
+        _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _prefix }, realPort: true);
+        var console = _app.StartRealServer();
+        _proxy = await NginxProxy.StartAsync(FindRepoRoot(), console);
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = $"https://127.0.0.1:{_proxy.HttpsPort}",
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new() { Width = 1400, Height = 900 },
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_container is not null)
+        {
+            await _app.Services.GetRequiredService<IDockerHosts>().Get("local").RemoveContainerAsync(_container, force: true, CancellationToken.None);
+        }
+
+        await _context.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Proxy_LoginAndLiveLogs_WorkThroughNginxWithWebSockets()
+    {
+        _container = await RunTickerAsync();
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync($"/logs?container={_prefix}-kobofe-kpi-1");
+        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
+        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/logs", StringComparison.Ordinal));
+        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+        // X-Forwarded-Proto reached the console: it marked its login cookie Secure.
+        var cookies = await _context.CookiesAsync();
+        Assert.True(Assert.Single(cookies, c => c.Name == "KoboConsole.Auth").Secure, "the login cookie is not Secure behind the TLS proxy");
+
+        await page.GetByTestId("show-logs").ClickAsync();
+        var rows = page.GetByTestId("log-row").Filter(new() { HasText = "proxied line" });
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        var before = await rows.CountAsync();
+        await Assertions.Expect(rows.Nth(before)).ToBeVisibleAsync();
+
+        // The circuit used a WebSocket through nginx (101), not a long-polling fallback.
+        Assert.Matches(@"GET /_blazor\?id=[^ ]+ HTTP/1\.1"" 101 ", _proxy.AccessLog);
+    }
+
+    private async Task<string> RunTickerAsync()
+    {
+        var engine = _app.Services.GetRequiredService<IDockerHosts>().Get("local");
+        var id = await engine.CreateContainerAsync(new ContainerSpec
+        {
+            Image = "kobo-testbed/busybox:latest",
+            Name = $"{_prefix}-kobofe-kpi-1",
+            Cmd = ["sh", "-c", "i=0; while true; do echo \"proxied line $i\"; i=$((i+1)); sleep 0.3; done"],
+            Networks = [new NetworkSpec("none")],
+            Labels = new Dictionary<string, string>
+            {
+                ["com.docker.compose.project"] = $"{_prefix}-kobofe",
+                ["com.docker.compose.service"] = "kpi",
+                ["com.docker.compose.oneoff"] = "False",
+                ["org.koboconsole.test"] = "proxy-e2e",
+            },
+        }, CancellationToken.None);
+        await engine.StartContainerAsync(id, CancellationToken.None);
+        return id;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KoboConsole.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"KoboConsole.sln not found above {AppContext.BaseDirectory}");
+    }
+}
