@@ -10,7 +10,7 @@ namespace KoboConsole.E2E.Proxy;
 /// through the proxy and sees a log line arrive live over the Blazor circuit's WebSocket.
 /// </summary>
 [Collection(BrowserTests.Name)]
-public sealed class ProxyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly string _prefix = "prx" + Guid.NewGuid().ToString("N")[..6];
     private ConsoleAppFactory _app = null!;
@@ -65,8 +65,16 @@ public sealed class ProxyTests(BrowserFixture browser) : IAsyncLifetime
         var before = await rows.CountAsync();
         await Assertions.Expect(rows.Nth(before)).ToBeVisibleAsync();
 
-        // The circuit used a WebSocket through nginx (101), not a long-polling fallback.
-        Assert.Matches(@"GET /_blazor\?id=[^ ]+ HTTP/1\.1"" 101 ", _proxy.AccessLog);
+        // The circuit used a WebSocket through nginx (101), not a long-polling fallback. nginx logs
+        // a WebSocket request when it closes, so close the page and give nginx a moment.
+        await page.CloseAsync();
+        var upgraded = WebSocketLine();
+        for (var i = 0; i < 50 && !upgraded.IsMatch(_proxy.AccessLog); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Matches(upgraded, _proxy.AccessLog);
     }
 
     private async Task<string> RunTickerAsync()
@@ -89,6 +97,9 @@ public sealed class ProxyTests(BrowserFixture browser) : IAsyncLifetime
         await engine.StartContainerAsync(id, CancellationToken.None);
         return id;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"GET /_blazor\?id=[^ ]+ HTTP/1\.1"" 101 ")]
+    private static partial System.Text.RegularExpressions.Regex WebSocketLine();
 
     private static string FindRepoRoot()
     {

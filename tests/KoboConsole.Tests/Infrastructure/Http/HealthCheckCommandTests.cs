@@ -13,9 +13,13 @@ public sealed class HealthCheckCommandTests
     public void DefaultUrl_HttpPorts_FirstPortOnLoopback(string? ports, string expected) =>
         Assert.Equal(expected, HealthCheckCommand.DefaultUrl(ports));
 
-    [Fact]
-    public void IsRequested_OnlyAsFirstArgument() =>
-        Assert.Equal([true, false, false], new[] { new[] { "--healthcheck" }, ["--urls", "--healthcheck"], [] }.Select(HealthCheckCommand.IsRequested));
+    [Theory]
+    [InlineData(true, "--healthcheck")]
+    [InlineData(true, "--healthcheck", "http://127.0.0.1:5080/healthz")]
+    [InlineData(false, "--urls", "--healthcheck")]
+    [InlineData(false)]
+    public void IsRequested_OnlyAsFirstArgument(bool expected, params string[] args) =>
+        Assert.Equal(expected, HealthCheckCommand.IsRequested(args));
 
     [Fact]
     public async Task RunAsync_NothingListening_ExitsOne() =>
