@@ -24,6 +24,16 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public int HttpsPort { get; }
 
+    /// <summary>SHA-1 hash of the proxy's self-signed certificate, for clients that pin it.</summary>
+    public string CertificateHash
+    {
+        get
+        {
+            using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Directory, "proxy.pem")));
+            return cert.GetCertHashString();
+        }
+    }
+
     public string AccessLog => File.Exists(Path.Combine(Directory, "access.log")) ? File.ReadAllText(Path.Combine(Directory, "access.log")) : "";
 
     public static async Task<NginxProxy> StartAsync(string repoRoot, Uri console)

@@ -1,5 +1,9 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using KoboConsole.Testing;
 using KoboConsole.Web.Infrastructure.Docker;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -75,6 +79,45 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.Matches(upgraded, _proxy.AccessLog);
+    }
+
+    [Fact]
+    public async Task Proxy_LogHubWithoutNegotiation_StreamsLiveLinesThroughNginx()
+    {
+        _container = await RunTickerAsync();
+        var proxy = new Uri($"https://127.0.0.1:{_proxy.HttpsPort}");
+        // Trust exactly the proxy's self-signed certificate.
+        var pinned = _proxy.CertificateHash;
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == pinned };
+        using var http = new HttpClient(handler) { BaseAddress = proxy };
+        using var tokenResponse = await http.PostAsJsonAsync("/api/v1/tokens", new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "hub via proxy" });
+        tokenResponse.EnsureSuccessStatusCode();
+        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+
+        // One WebSocket request and no negotiate: what several instances allow without sticky sessions.
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(proxy, "/hubs/logs"), o =>
+            {
+                o.SkipNegotiation = true;
+                o.Transports = HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult(token);
+                o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == pinned;
+            })
+            .Build();
+        await hub.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var request = new { containers = new[] { $"{_prefix}-kobofe-kpi-1" }, tail = 0, follow = true };
+        var lines = new List<string>();
+        await foreach (var batch in hub.StreamAsync<JsonElement[]>("StreamLogs", request, timeout.Token))
+        {
+            lines.AddRange(batch.Where(i => i.TryGetProperty("text", out _)).Select(i => i.GetProperty("text").GetString()!));
+            if (lines.Count(l => l.StartsWith("proxied line", StringComparison.Ordinal)) >= 3)
+            {
+                break;
+            }
+        }
+
+        Assert.True(lines.Count(l => l.StartsWith("proxied line", StringComparison.Ordinal)) >= 3, $"got: {string.Join(" | ", lines)}");
     }
 
     private async Task<string> RunTickerAsync()
