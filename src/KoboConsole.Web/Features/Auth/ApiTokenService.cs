@@ -67,6 +67,15 @@ public sealed class ApiTokenService(ConsoleDb db, TimeProvider time)
             r.LastUsedAt is { } l ? ConsoleDb.FromUnixMs(l) : null, r.RevokedAt is not null)).ToList();
     }
 
+    /// <summary>Revokes one token by id; false when there is no such active token.</summary>
+    public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
+            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id }, cancellationToken: cancellationToken)) > 0;
+    }
+
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

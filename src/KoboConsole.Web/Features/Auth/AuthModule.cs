@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Auth.Tokens;
+using KoboConsole.Web.Features.Auth.Users;
 using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -23,6 +25,8 @@ public static class AuthModule
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuthBootstrap>();
+        services.AddSingleton<UserAdmin>();
+        services.AddSingleton<TokenAdmin>();
 
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or API token", o =>
