@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using KoboConsole.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.IntegrationTests.Security;
 
@@ -142,33 +140,5 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     private static HttpRequestMessage Request(string method, string path) =>
         new(new HttpMethod(method), path) { Content = method is "GET" or "DELETE" ? null : JsonContent.Create(new { }) };
 
-    /// <summary>Route endpoints other than static files, each with its pattern, a concrete path (parameters filled in) and method.</summary>
-    private List<(string Key, string Method, string Pattern, string Path, Endpoint Endpoint)> MappedEndpoints()
-    {
-        var sources = _app.Services.GetServices<EndpointDataSource>();
-        var list = new List<(string, string, string, string, Endpoint)>();
-        foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
-        {
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
-            if (IsStaticFile(endpoint, pattern))
-            {
-                continue;
-            }
-
-            var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*{0,2}([^}:=?]+)[^}]*\}", "probe");
-            // SignalR's negotiate and disconnect routes carry no method metadata but answer POST only.
-            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods
-                ?? (pattern.EndsWith("/negotiate", StringComparison.Ordinal) || pattern.EndsWith("/disconnect", StringComparison.Ordinal) ? ["POST"] : ["GET"]);
-            foreach (var method in methods.Where(m => m != "OPTIONS" && m != "HEAD"))
-            {
-                list.Add(($"{method} {pattern}", method, pattern, path, endpoint));
-            }
-        }
-
-        return list.DistinctBy(e => e.Item1).ToList();
-    }
-
-    private static bool IsStaticFile(RouteEndpoint endpoint, string pattern) =>
-        endpoint.Metadata.Any(m => m.GetType().Name.Contains("StaticAsset", StringComparison.Ordinal))
-        || pattern.StartsWith("/_framework/", StringComparison.Ordinal) || pattern.StartsWith("/_content/", StringComparison.Ordinal);
+    private List<MappedEndpoint> MappedEndpoints() => MappedEndpoint.All(_app.Services);
 }
