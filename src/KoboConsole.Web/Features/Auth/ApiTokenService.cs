@@ -11,10 +11,15 @@ public sealed record ApiTokenInfo(long Id, string Name, string Username, DateTim
 /// API tokens: 256 random bits shown once; only their SHA-256 is stored. A plain hash is
 /// enough here (unlike passwords): the input is random, so there is nothing to guess.
 /// </summary>
-public sealed class ApiTokenService(ConsoleDb db, TimeProvider time)
+public sealed partial class ApiTokenService(ConsoleDb db, TimeProvider time)
 {
     public const string Prefix = "kc_";
     public const int MaxNameLength = 100;
+
+    /// <summary>Why a token name is refused, or null: 1 to 100 letters, digits, spaces and . _ - : @ ( ) + (no markup, nothing path-like).</summary>
+    public static string? ValidateName(string? name) => name is not null && name.Trim() is { Length: > 0 and <= MaxNameLength } n && NamePattern().IsMatch(n)
+        ? null
+        : $"use 1 to {MaxNameLength} letters, digits, spaces and . _ - : @ ( ) + that say what the token is for, e.g. 'upgrade pipeline'.";
 
     public async Task<string> CreateAsync(UserInfo user, string name, CancellationToken cancellationToken)
     {
@@ -77,6 +82,9 @@ public sealed class ApiTokenService(ConsoleDb db, TimeProvider time)
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}\p{N} ._:@()+-]+$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -45,19 +45,20 @@ public static class AuthEndpoints
         ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Username))
+        // No user can have a malformed name or an over-long password: saying so leaks nothing and spares a hash.
+        if (UserRules.ValidateUsername(request.Username ?? "") is { } usernameError)
         {
-            errors["username"] = ["is required."];
+            errors["username"] = [usernameError];
         }
 
-        if (string.IsNullOrEmpty(request.Password))
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > UserRules.MaxPasswordLength)
         {
-            errors["password"] = ["is required."];
+            errors["password"] = [$"is required: at most {UserRules.MaxPasswordLength} characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > ApiTokenService.MaxNameLength)
+        if (ApiTokenService.ValidateName(request.Name) is { } nameError)
         {
-            errors["name"] = [$"is required: 1 to {ApiTokenService.MaxNameLength} characters that say what the token is for, e.g. 'upgrade pipeline'."];
+            errors["name"] = [nameError];
         }
 
         if (errors.Count > 0)

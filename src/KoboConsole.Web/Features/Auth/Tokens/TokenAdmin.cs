@@ -12,6 +12,11 @@ public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditL
     public async Task<RevokeResult> RevokeByNameAsync(string actor, string name, string? owner, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        if (ApiTokenService.ValidateName(name) is { } nameError)
+        {
+            return new(0, 422, nameError);
+        }
+
         var matches = (await tokens.ListAsync(cancellationToken))
             .Where(t => !t.Revoked && t.Name == name && (owner is null || t.Username == UserRules.Normalize(owner))).ToList();
         if (matches.Count == 0)
@@ -46,9 +51,9 @@ public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditL
     public async Task<(string? Token, string? Error)> CreateForSelfAsync(string actor, long userId, string? name, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > ApiTokenService.MaxNameLength)
+        if (ApiTokenService.ValidateName(name) is { } nameError)
         {
-            return (null, $"Name: 1 to {ApiTokenService.MaxNameLength} characters that say what the token is for, e.g. 'upgrade pipeline'.");
+            return (null, $"Name: {nameError}");
         }
 
         var user = await users.FindAsync(userId, cancellationToken);
@@ -57,8 +62,9 @@ public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditL
             return (null, "Your account is no longer active; sign in again.");
         }
 
-        var token = await tokens.CreateAsync(user, name.Trim(), cancellationToken);
-        await audit.WriteAsync(actor, "token.create", name.Trim(), "succeeded", null, watch.Elapsed, cancellationToken);
+        var trimmed = name!.Trim();
+        var token = await tokens.CreateAsync(user, trimmed, cancellationToken);
+        await audit.WriteAsync(actor, "token.create", trimmed, "succeeded", null, watch.Elapsed, cancellationToken);
         return (token, null);
     }
 

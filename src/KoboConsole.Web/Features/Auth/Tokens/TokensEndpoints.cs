@@ -12,9 +12,12 @@ public static class TokensEndpoints
         api.MapGet("", async (TokenAdmin tokens, CancellationToken ct) =>
             (await tokens.ListAsync(ct)).Select(t => new TokenResponseItem(t.Name, t.Username, t.CreatedAt, t.LastUsedAt, t.Revoked)));
         api.MapDelete("/{name}", async (string name, string? owner, TokenAdmin tokens, HttpContext http, CancellationToken ct) =>
-            await tokens.RevokeByNameAsync(AuditLog.ActorOf(http.User), name, owner, ct) is { Problem: { } problem } result
-                ? Results.Problem(statusCode: result.Status, title: result.Status == 404 ? "No such token" : "Ambiguous token name", detail: problem)
-                : Results.NoContent());
+            await tokens.RevokeByNameAsync(AuditLog.ActorOf(http.User), name, owner, ct) switch
+            {
+                { Status: 422, Problem: { } problem } => Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] }, statusCode: 422),
+                { Problem: { } problem } result => Results.Problem(statusCode: result.Status, title: result.Status == 404 ? "No such token" : "Ambiguous token name", detail: problem),
+                _ => Results.NoContent(),
+            });
         return app;
     }
 }

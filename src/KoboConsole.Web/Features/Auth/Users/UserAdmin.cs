@@ -56,6 +56,11 @@ public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
 
     internal static UserAdminError? Validate(UpdateUserRequest change, string target, string? actorName)
     {
+        if (UserRules.ValidateUsername(target) is { } usernameError)
+        {
+            return new UserAdminError(422, "The user name is invalid", "username", usernameError);
+        }
+
         if (change.Role is null && change.Password is null && change.Enabled is null)
         {
             return new UserAdminError(422, "Nothing to change", "role", "Send at least one of role, password or enabled.");
@@ -79,7 +84,7 @@ public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
     // Never the password: only that it was reset.
     internal static string Describe(UpdateUserRequest change) => string.Join("; ", new[]
     {
-        change.Role is null ? null : $"role {change.Role}",
+        change.Role is null ? null : Roles.IsKnown(change.Role) ? $"role {change.Role}" : "role (invalid)",
         change.Password is null ? null : "password reset",
         change.Enabled switch { true => "enabled", false => "disabled", null => null },
     }.Where(s => s is not null));
