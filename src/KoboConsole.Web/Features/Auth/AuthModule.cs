@@ -58,6 +58,7 @@ public static class AuthModule
             // Secure by default: an endpoint nobody marked still needs a login.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
         return builder;
     }
 
