@@ -18,6 +18,7 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
     }, realPort: true);
 
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _cspViolations = [];
     private Uri _base = null!;
 
     public Task InitializeAsync()
@@ -43,8 +44,11 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
         await admin.GetByTestId("new-username").FillAsync("olga");
         await admin.GetByTestId("new-password").FillAsync("password-of-olga");
         await admin.Locator(".mud-select").Filter(new() { HasText = "Role" }).First.ClickAsync();
-        await admin.GetByText("operator", new() { Exact = true }).Last.ClickAsync();
+        // Pick from the open list only (the popover animates in; an earlier click would land nowhere).
+        await admin.Locator(".mud-popover-open").GetByText("operator", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         await admin.GetByTestId("user-create-button").ClickAsync();
+        await Assertions.Expect(admin.GetByText("User olga created as operator.")).ToBeVisibleAsync();
         await Assertions.Expect(admin.GetByTestId("status-olga")).ToContainTextAsync("enabled");
         var users = _app.Services.GetRequiredService<UserService>();
         Assert.Equal("operator", (await users.ListAsync(CancellationToken.None)).Single(u => u.Username == "olga").Role);
@@ -58,6 +62,7 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
 
         await olga.GotoAsync("/topology");
         Assert.Contains("/login", olga.Url, StringComparison.Ordinal);
+        Assert.Empty(_cspViolations);
     }
 
     [Fact]
@@ -80,6 +85,7 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Revoke" })).ToHaveCountAsync(0);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/api/v1/users", UriKind.Relative))).StatusCode);
+        Assert.Empty(_cspViolations);
     }
 
     private async Task<IPage> SignedInPageAsync(string username, string password, string path)
@@ -87,6 +93,13 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _base.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _cspViolations.Add(message.Text);
+            }
+        };
         await page.GotoAsync(path);
         await page.GetByLabel("Username").FillAsync(username);
         await page.GetByLabel("Password").FillAsync(password);
