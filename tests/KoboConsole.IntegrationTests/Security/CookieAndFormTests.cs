@@ -44,6 +44,20 @@ public sealed class CookieAndFormTests
     }
 
     [Fact]
+    public async Task Login_ForwardedProtoHttpsFromTrustedProxy_SetsSecureCookie()
+    {
+        // The real server on loopback: the request comes from 127.0.0.1, which is always a trusted proxy.
+        await using var app = new ConsoleAppFactory(RoleClients.NoDocker(), realPort: true);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.StartRealServer() };
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+
+        using var page = await client.GetAsync(new Uri("/login", UriKind.Relative));
+
+        var antiforgery = Assert.Single(SetCookies(page), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        Assert.Contains("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Login_OverPlainHttp_CookiesAreHttpOnlyAndSameSite()
     {
         await using var app = new ConsoleAppFactory(RoleClients.NoDocker());
@@ -54,6 +68,7 @@ public sealed class CookieAndFormTests
         var auth = Assert.Single(SetCookies(login), c => c.StartsWith("KoboConsole.Auth=", StringComparison.Ordinal));
         Assert.Contains("; httponly", auth, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; samesite=strict", auth, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("; secure", auth, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
