@@ -29,6 +29,8 @@ public sealed class LayoutComponentTests : MudComponentTest
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Contains("/audit", links);
         Assert.Contains("/settings", links);
+        Assert.Contains("/admin/users", links);
+        Assert.Contains("/admin/tokens", links);
     }
 
     [Fact]
