@@ -7,6 +7,7 @@ using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
@@ -37,7 +38,8 @@ try
         .Add<BackupsOptions>(BackupsOptions.Section)
         .Add<S3Options>(S3Options.Section)
         .Add<ProxyOptions>(ProxyOptions.Section)
-        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention"));
+        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
+        .Add<RestoresOptions>(RestoresOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddForwardedHeaders();
     builder.AddMetrics();
@@ -52,6 +54,7 @@ try
     builder.AddLogs();
     builder.AddRuns();
     builder.AddBackups();
+    builder.AddRestores();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -86,6 +89,7 @@ try
     app.MapMaintenance();
     app.MapRuns();
     app.MapBackups();
+    app.MapRestores();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

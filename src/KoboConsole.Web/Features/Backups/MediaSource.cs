@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -22,22 +23,30 @@ internal static class MediaSource
 
     private static async Task<ItemFacts> ArchiveAsync(IContainerEngine engine, ContainerDetails holder, string path, Stream output, CancellationToken cancellationToken)
     {
+        (long Files, long Bytes) counted;
         try
         {
             await using var tar = await engine.GetArchiveAsync(holder.Id, path, cancellationToken);
             var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
             await using (gzip)
             {
-                await tar.CopyToAsync(gzip, 1 << 16, cancellationToken);
+                // Counted on the way through, for the restore check (files and bytes).
+                await using var tally = new TarTallyStream(gzip);
+                await tar.CopyToAsync(tally, 1 << 16, cancellationToken);
+                counted = (tally.Files, tally.Bytes);
             }
         }
         catch (Exception ex) when (ex is DockerException or IOException)
         {
-            await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
+            await EnsureSameAsync(engine, holder, path, cancellationToken);
             throw new BackupItemException($"reading {path} from {holder.Name} broke off: {ex.Message}", ex);
         }
 
-        await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
-        return ItemFacts.None;
+        await EnsureSameAsync(engine, holder, path, cancellationToken);
+        return new ItemFacts(Note: $"{counted.Files} files, {counted.Bytes} bytes from {path}", FileCount: counted.Files, ContentBytes: counted.Bytes);
     }
+
+    // A stopped holder (kpi during a restore) has no process that could change the files under the archive.
+    private static Task EnsureSameAsync(IContainerEngine engine, ContainerDetails holder, string path, CancellationToken cancellationToken) =>
+        holder.Running ? ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken) : Task.CompletedTask;
 }
