@@ -7,6 +7,7 @@ using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
@@ -30,7 +31,8 @@ try
         .Add<LogsOptions>(LogsOptions.Section)
         .Add<BackupsOptions>(BackupsOptions.Section)
         .Add<S3Options>(S3Options.Section)
-        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention"));
+        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
+        .Add<DrillsOptions>(DrillsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
     builder.AddAuth();
@@ -43,6 +45,7 @@ try
     builder.AddLogs();
     builder.AddRuns();
     builder.AddBackups();
+    builder.AddDrills();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -75,6 +78,7 @@ try
     app.MapMaintenance();
     app.MapRuns();
     app.MapBackups();
+    app.MapDrills();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
