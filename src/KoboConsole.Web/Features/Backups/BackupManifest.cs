@@ -30,6 +30,11 @@ public sealed record BackupManifest(
         typeof(BackupManifest).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 }
 
+/// <summary>
+/// One file of a run. <see cref="KeyCount"/> (Redis), <see cref="FileCount"/> and
+/// <see cref="ContentBytes"/> (media: regular files in the tar and their bytes) were added for
+/// restore checks; manifests written before them read as null (the check then says it cannot compare).
+/// </summary>
 public sealed record ManifestItem(
     string Store,
     string Key,
@@ -43,4 +48,7 @@ public sealed record ManifestItem(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     IReadOnlyDictionary<string, long>? RowCounts,
-    string? Note);
+    string? Note,
+    long? KeyCount = null,
+    long? FileCount = null,
+    long? ContentBytes = null);

@@ -36,8 +36,11 @@ public sealed record BackupItemPlan(
     BackupSource Source,
     Func<Stream, CancellationToken, Task<ItemFacts>> ProduceAsync);
 
-/// <summary>What a producer learnt while making its item (row counts per table for PostgreSQL).</summary>
-public sealed record ItemFacts(IReadOnlyDictionary<string, long>? RowCounts = null, string? Note = null)
+/// <summary>
+/// What a producer learnt while making its item: row counts per table (PostgreSQL), the key
+/// count (Redis), regular files and their bytes (media); the restore checks compare with these.
+/// </summary>
+public sealed record ItemFacts(IReadOnlyDictionary<string, long>? RowCounts = null, string? Note = null, long? KeyCount = null, long? FileCount = null, long? ContentBytes = null)
 {
     public static readonly ItemFacts None = new();
 }

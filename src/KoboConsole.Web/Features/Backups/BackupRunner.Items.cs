@@ -114,6 +114,6 @@ public sealed partial class BackupRunner
         await runs.LogAsync(runId, $"{item.FileName}: {hashing.BytesWritten} bytes, sha256 {sha[..12]}…, stored as {key}.", CancellationToken.None);
         Log.ItemDone(logger, key, hashing.BytesWritten, sha);
         return new ManifestItem(item.Store, key, item.Database, item.Version, hashing.BytesWritten, sha, item.Source.Host, item.Source.ContainerName,
-            item.Source.Image, started, time.GetUtcNow(), facts.RowCounts, facts.Note);
+            item.Source.Image, started, time.GetUtcNow(), facts.RowCounts, facts.Note, facts.KeyCount, facts.FileCount, facts.ContentBytes);
     }
 }

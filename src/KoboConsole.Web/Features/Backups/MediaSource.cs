@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -22,13 +23,17 @@ internal static class MediaSource
 
     private static async Task<ItemFacts> ArchiveAsync(IContainerEngine engine, ContainerDetails holder, string path, Stream output, CancellationToken cancellationToken)
     {
+        (long Files, long Bytes) counted;
         try
         {
             await using var tar = await engine.GetArchiveAsync(holder.Id, path, cancellationToken);
             var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
             await using (gzip)
             {
-                await tar.CopyToAsync(gzip, 1 << 16, cancellationToken);
+                // Counted on the way through, for the restore check (files and bytes).
+                await using var tally = new TarTallyStream(gzip);
+                await tar.CopyToAsync(tally, 1 << 16, cancellationToken);
+                counted = (tally.Files, tally.Bytes);
             }
         }
         catch (Exception ex) when (ex is DockerException or IOException)
@@ -38,6 +43,6 @@ internal static class MediaSource
         }
 
         await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
-        return ItemFacts.None;
+        return new ItemFacts(Note: $"{counted.Files} files, {counted.Bytes} bytes from {path}", FileCount: counted.Files, ContentBytes: counted.Bytes);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -32,6 +33,7 @@ internal static class RedisSource
             await Task.Delay(200, cancellationToken);
         }
 
+        var keysBefore = RedisCli.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
         var started = (await Cli("redis-cli BGSAVE", "BGSAVE")).Trim();
         if (!started.Contains("started", StringComparison.OrdinalIgnoreCase) && !started.Contains("scheduled", StringComparison.OrdinalIgnoreCase))
         {
@@ -55,6 +57,9 @@ internal static class RedisSource
             throw new BackupItemException("Redis reports its last background save failed (rdb_last_bgsave_status is not ok); check its log and disk space.");
         }
 
+        // The count a restore is checked against; writers that changed keys around the save make it unknown rather than wrong.
+        var keysAfter = RedisCli.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
+        long? keyCount = keysAfter == keysBefore ? keysBefore : null;
         var path = await RdbPathAsync(Cli);
         var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         await using (gzip)
@@ -62,7 +67,8 @@ internal static class RedisSource
             await ContainerExec.StreamAsync(engine, id, new ExecSpec { Cmd = ["cat", path] }, gzip, $"reading {path}", cancellationToken);
         }
 
-        return new ItemFacts(Note: $"BGSAVE at {DateTimeOffset.FromUnixTimeSeconds(lastSave):O} moved LASTSAVE; streamed {path}");
+        var keys = keyCount is { } k ? $"{k} keys" : $"key count unknown (it moved from {keysBefore} to {keysAfter} during the save)";
+        return new ItemFacts(Note: $"BGSAVE at {DateTimeOffset.FromUnixTimeSeconds(lastSave):O} moved LASTSAVE; streamed {path}; {keys}", KeyCount: keyCount);
     }
 
     private static async Task<string> RdbPathAsync(Func<string, string[], Task<string>> cli)

@@ -1,0 +1,156 @@
+using System.Text;
+using KoboConsole.Web.Infrastructure.Docker;
+
+namespace KoboConsole.Web.Features.Restores.Stores;
+
+/// <summary>
+/// Runs a restore tool in a container with a backup streamed into its stdin, reading its output
+/// at the same time (the pipe is bounded both ways), and turns every way it can fail into a reason.
+/// </summary>
+public static class StdinExec
+{
+    private const int OutputLimit = 16 * 1024;
+
+    /// <summary>Output of a finished command: the tail of stdout and of stderr.</summary>
+    public sealed record Result(string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(RestoreTarget target, ExecSpec spec, Stream input, string what, CancellationToken cancellationToken)
+    {
+        var engine = target.Engine;
+        var before = await InspectRunningAsync(target, what, cancellationToken);
+        using var stdout = new TailStream(OutputLimit);
+        ExecOutput output;
+        int exitCode;
+        Exception? writeError = null;
+        try
+        {
+            await using var session = await engine.StartExecAsync(target.ContainerId, spec with { AttachStdin = true }, cancellationToken);
+            var reading = session.ReadOutputAsync(stdout, OutputLimit, cancellationToken);
+            try
+            {
+                await session.CopyToStdinAsync(input, cancellationToken);
+                await session.CloseStdinAsync(cancellationToken);
+            }
+            catch (DockerException ex)
+            {
+                // The tool stopped reading (it failed, or it is done early): its exit code says which.
+                writeError = ex;
+                await session.CloseStdinAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            output = await reading;
+            using var exitWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            exitWait.CancelAfter(TimeSpan.FromSeconds(60));
+            exitCode = await session.WaitForExitAsync(exitWait.Token);
+        }
+        catch (DockerException ex)
+        {
+            await EnsureSameContainerAsync(target, before, what, cancellationToken);
+            throw new RestoreStepException($"{what} broke off: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RestoreStepException($"{what} closed its output but Docker did not report its exit within 60 s.");
+        }
+
+        await EnsureSameContainerAsync(target, before, what, cancellationToken);
+        var stderr = output.Stderr.Trim();
+        if (exitCode != 0)
+        {
+            var signal = exitCode > 128 ? $" (killed by signal {exitCode - 128})" : "";
+            throw new RestoreStepException($"{what} exited with code {exitCode}{signal}{(stderr.Length > 0 ? ": " + Last(stderr, 1500) : "")}");
+        }
+
+        if (writeError is not null)
+        {
+            throw new RestoreStepException($"{what} exited 0 but stopped reading its input early ({writeError.Message}); the backup was not fully restored.", writeError);
+        }
+
+        return new Result(stdout.Text, stderr);
+    }
+
+    /// <summary>A short command without input; its stdout, or a failure naming <paramref name="what"/>.</summary>
+    public static async Task<string> TextAsync(RestoreTarget target, IReadOnlyList<string> cmd, IReadOnlyList<string> env, string what, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(target, new ExecSpec { Cmd = cmd, Env = env }, Stream.Null, what, cancellationToken);
+        return result.Stdout;
+    }
+
+    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) =>
+        details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+
+    internal static async Task<ContainerDetails> InspectRunningAsync(RestoreTarget target, string what, CancellationToken cancellationToken)
+    {
+        ContainerDetails details;
+        try
+        {
+            details = await target.Engine.InspectContainerAsync(target.ContainerId, cancellationToken);
+        }
+        catch (ContainerNotFoundException ex)
+        {
+            throw new RestoreStepException($"container {target.ContainerId} on {target.Host} no longer exists; {what} cannot run.", ex);
+        }
+
+        return details.Running ? details : throw new RestoreStepException($"container {details.Name} on {target.Host} is {details.State}; start it before {what}.");
+    }
+
+    private static async Task EnsureSameContainerAsync(RestoreTarget target, ContainerDetails before, string what, CancellationToken cancellationToken)
+    {
+        ContainerDetails now;
+        try
+        {
+            now = await target.Engine.InspectContainerAsync(before.Id, cancellationToken);
+        }
+        catch (ContainerNotFoundException ex)
+        {
+            throw new RestoreStepException($"container {before.Name} was removed during {what}.", ex);
+        }
+
+        if (!now.Running || now.StartedAt != before.StartedAt)
+        {
+            var how = now.Running ? "restarted" : $"stopped (exit code {now.ExitCode})";
+            throw new RestoreStepException($"container {before.Name} {how} during {what}; the restore is incomplete. Check why it stopped.");
+        }
+    }
+
+    private static string Last(string text, int max) => text.Length <= max ? text : "…" + text[^max..];
+
+    /// <summary>Keeps only the last bytes written (tools can be chatty; only the end matters).</summary>
+    private sealed class TailStream(int max) : MemoryStream
+    {
+        public string Text => Encoding.UTF8.GetString(GetBuffer(), 0, (int)Length);
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            base.Write(buffer);
+            Trim();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        private void Trim()
+        {
+            if (Length <= 2L * max)
+            {
+                return;
+            }
+
+            var data = GetBuffer();
+            Buffer.BlockCopy(data, (int)Length - max, data, 0, max);
+            SetLength(max);
+        }
+    }
+}
