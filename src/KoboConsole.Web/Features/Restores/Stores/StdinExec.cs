@@ -121,17 +121,18 @@ public static class StdinExec
     {
         public string Text => Encoding.UTF8.GetString(GetBuffer(), 0, (int)Length);
 
-        public override void Write(ReadOnlySpan<byte> buffer)
+        // MemoryStream's span overloads call back into the array one in derived types: only that one writes.
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
         {
-            base.Write(buffer);
+            base.Write(buffer, offset, count);
             Trim();
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            Write(buffer.AsSpan(offset, count));
+            Write(buffer, offset, count);
             return Task.CompletedTask;
         }
 
