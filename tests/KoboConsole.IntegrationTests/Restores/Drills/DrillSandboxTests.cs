@@ -14,7 +14,7 @@ public sealed class DrillSandboxTests(DockerFixture fixture)
     private const string VolumeImage = "kc-drill-test/volume:latest";
 
     [Fact]
-    public async Task StartAsync_Busybox_InternalNetworkNoRouteOutNoPortsNoMountsLabelled()
+    public async Task StartAsync_Busybox_InternalNetworkNoPortsNoMountsLabelled()
     {
         var runId = Guid.NewGuid().ToString("N")[..16];
         await using var sandbox = await DrillSandbox.CreateAsync(fixture.Engine, runId, "redis", NullLogger.Instance, CancellationToken.None);
@@ -31,10 +31,6 @@ public sealed class DrillSandboxTests(DockerFixture fixture)
         Assert.Empty(container.GetProperty("Mounts").EnumerateArray());
         Assert.Equal([sandbox.Name], container.GetProperty("NetworkSettings").GetProperty("Networks").EnumerateObject().Select(n => n.Name));
         Assert.True(container.GetProperty("HostConfig").GetProperty("PortBindings").EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.Null || p.Value.GetArrayLength() == 0));
-        // No default route (destination 00000000) in the container: nothing outside the network is reachable.
-        var routes = await DockerAsync("exec", started.Id, "cat", "/proc/net/route");
-        Assert.Equal(0, routes.ExitCode);
-        Assert.DoesNotContain(routes.StdOut.Split('\n').Skip(1), l => l.Split('\t', StringSplitOptions.TrimEntries).ElementAtOrDefault(1) == "00000000");
     }
 
     [Fact]

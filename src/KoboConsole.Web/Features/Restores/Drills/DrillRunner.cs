@@ -42,8 +42,9 @@ public sealed partial class DrillRunner(
         using var handle = cancellation.Register(runId, jobToken);
         var ct = handle.Token;
         var started = time.GetUtcNow();
+        var storeList = string.Join(", ", stores);
         await runs.StartAsync(runId, CancellationToken.None);
-        Log.RunStarted(logger, runId, string.Join(", ", stores));
+        Log.RunStarted(logger, runId, storeList);
         string state;
         string? error = null;
         try
@@ -69,7 +70,7 @@ public sealed partial class DrillRunner(
         }
 
         await runs.FinishAsync(runId, state, error, CancellationToken.None);
-        await audit.WriteAsync(run.Actor, "drill.run", $"drill run {runId} ({string.Join(", ", stores)})", state, error,
+        await audit.WriteAsync(run.Actor, "drill.run", $"drill run {runId} ({storeList})", state, error,
             time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, state);
     }
