@@ -7,6 +7,7 @@ using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
@@ -32,6 +33,7 @@ try
         .Add<BackupsOptions>(BackupsOptions.Section)
         .Add<S3Options>(S3Options.Section)
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
+        .Add<RestoresOptions>(RestoresOptions.Section)
         .Add<DrillsOptions>(DrillsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddStorage();
@@ -45,6 +47,7 @@ try
     builder.AddLogs();
     builder.AddRuns();
     builder.AddBackups();
+    builder.AddRestores();
     builder.AddDrills();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -78,6 +81,7 @@ try
     app.MapMaintenance();
     app.MapRuns();
     app.MapBackups();
+    app.MapRestores();
     app.MapDrills();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapLogs();

@@ -63,7 +63,9 @@ public sealed class BackupPlanner(StackDiscovery discovery, IDockerHosts hosts, 
     private async Task<IReadOnlyList<BackupItemPlan>> PlanMediaAsync(StackSnapshot snapshot, string domain, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, BackupItemPlan>(StringComparer.Ordinal);
-        foreach (var c in snapshot.Containers.Where(c => c.Running).OrderBy(c => c.Service == "kpi" ? 0 : 1))
+        // Running holders first; a stopped one still serves through the archive API (a restore's
+        // safety backup runs while kpi and the workers are stopped).
+        foreach (var c in snapshot.Containers.OrderByDescending(c => c.Running).ThenBy(c => c.Service == "kpi" ? 0 : 1))
         {
             var engine = hosts.Get(c.Host);
             var details = await engine.InspectContainerAsync(c.Id, cancellationToken);
@@ -78,7 +80,7 @@ public sealed class BackupPlanner(StackDiscovery discovery, IDockerHosts hosts, 
 
         return found.Count > 0
             ? found.Values.OrderBy(p => p.Database, StringComparer.Ordinal).ToList()
-            : throw new BackupItemException("no running kobo container mounts kpi_media or kobocat_media_uploads; start kpi and try again.");
+            : throw new BackupItemException("no kobo container mounts kpi_media or kobocat_media_uploads; start kpi and try again.");
     }
 
     private static KoboContainer Single(StackSnapshot snapshot, string service)

@@ -11,14 +11,23 @@ public sealed partial class BackupRunner
 
     private async Task<ManifestItem?> RunItemWithLeaseAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, CancellationToken ct)
     {
-        var leaseName = $"backup:{item.Store}";
+        var leaseName = BackupLeases.Of(item.Store);
         Lease? lease;
         var waiting = false;
         while ((lease = await leases.TryAcquireAsync(leaseName, $"run {runId}", LeaseTtl, ct)) is null)
         {
+            var holder = await leases.GetHolderAsync(leaseName, ct);
+            if (holder?.Holder.StartsWith(BackupLeases.RestorePrefix, StringComparison.Ordinal) == true)
+            {
+                // Backing up a store while a restore replaces it would save a half-restored state.
+                var reason = $"a restore ({holder.Holder}) is replacing the {item.Store} data; back up again after it finishes.";
+                await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, reason, CancellationToken.None);
+                await runs.LogAsync(runId, $"{item.FileName}: refused: {reason}", CancellationToken.None);
+                return null;
+            }
+
             if (!waiting)
             {
-                var holder = await leases.GetHolderAsync(leaseName, ct);
                 await runs.LogAsync(runId, $"{item.FileName}: waiting for another {item.Store} backup ({holder?.Holder ?? "just ended"}).", ct);
                 waiting = true;
             }
@@ -115,5 +124,17 @@ public sealed partial class BackupRunner
         Log.ItemDone(logger, key, hashing.BytesWritten, sha);
         return new ManifestItem(item.Store, key, item.Database, item.Version, hashing.BytesWritten, sha, item.Source.Host, item.Source.ContainerName,
             item.Source.Image, started, time.GetUtcNow(), facts.RowCounts, facts.Note, facts.KeyCount, facts.FileCount, facts.ContentBytes);
+    }
+
+    /// <summary>A restore's safety backup right after a backup would reuse its names: move to the next free minute (at most 5).</summary>
+    private async Task<BackupPlan> FreeNamesAsync(BackupPlan plan, IReadOnlyList<string> stores, IBackupTarget target, DateTimeOffset started, CancellationToken ct)
+    {
+        var existing = (await target.ListAsync(ct)).Select(f => f.FileName).ToHashSet(StringComparer.Ordinal);
+        for (var minutes = 1; minutes <= 5 && plan.Items.Any(i => existing.Contains(i.FileName)); minutes++)
+        {
+            plan = await planner.PlanAsync(stores, started.AddMinutes(minutes), ct);
+        }
+
+        return plan;
     }
 }

@@ -28,7 +28,11 @@ public sealed partial class BackupRunner(
 {
     public const string Kind = "backup";
 
-    public async Task RunAsync(string runId, CancellationToken jobToken)
+    /// <param name="forRestore">
+    /// A restore's safety backup: the restore already holds the stores' leases, and names that
+    /// exist (kobo's names have one-minute resolution) move to the next free minute instead of failing.
+    /// </param>
+    public async Task RunAsync(string runId, CancellationToken jobToken, bool forRestore = false)
     {
         var run = await runs.GetAsync(runId, jobToken) ?? throw new InvalidOperationException($"Backup run {runId} does not exist.");
         if (RunStates.IsFinished(run.State))
@@ -60,7 +64,12 @@ public sealed partial class BackupRunner(
             var target = await targets.GetAsync(targetKind, ct);
             using var disposeTarget = target as IDisposable;
             var plan = await planner.PlanAsync(stores, started, ct);
-            var failures = await RunItemsAsync(runId, plan, target, started, ct);
+            if (forRestore)
+            {
+                plan = await FreeNamesAsync(plan, stores, target, started, ct);
+            }
+
+            var failures = await RunItemsAsync(runId, plan, target, started, forRestore, ct);
             state = ct.IsCancellationRequested ? RunStates.Cancelled : failures == 0 ? RunStates.Succeeded : RunStates.Failed;
             error = state == RunStates.Failed ? $"{failures} item(s) failed; see each item's reason." : null;
             if (state == RunStates.Succeeded && retention.CurrentValue.Enabled)
@@ -96,7 +105,7 @@ public sealed partial class BackupRunner(
         await webhook.NotifyAsync(runId, CancellationToken.None);
     }
 
-    private async Task<int> RunItemsAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, CancellationToken ct)
+    private async Task<int> RunItemsAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, bool leasesHeld, CancellationToken ct)
     {
         var failures = 0;
         foreach (var problem in plan.Problems)
@@ -122,7 +131,9 @@ public sealed partial class BackupRunner(
                 continue;
             }
 
-            var result = await RunItemWithLeaseAsync(runId, seqs[i], plan.Items[i], target, ct);
+            var result = leasesHeld
+                ? await RunItemAsync(runId, seqs[i], plan.Items[i], target, ct)
+                : await RunItemWithLeaseAsync(runId, seqs[i], plan.Items[i], target, ct);
             if (result is null)
             {
                 failures += ct.IsCancellationRequested ? 0 : 1;

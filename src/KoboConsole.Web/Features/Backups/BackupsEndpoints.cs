@@ -50,7 +50,14 @@ public static class BackupsEndpoints
             return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var runId = await backups.StartAsync(request, AuditLog.ActorOf(http.User), ct);
-        return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
+        try
+        {
+            var runId = await backups.StartAsync(request, AuditLog.ActorOf(http.User), ct);
+            return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
+        }
+        catch (BackupItemException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A restore is running", detail: ex.Message);
+        }
     }
 }

@@ -114,6 +114,10 @@ public sealed partial class BackupsPage
             Snackbar.Add($"Backup run {runId} queued.", Severity.Info);
             _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
         }
+        catch (BackupItemException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
         finally
         {
             _starting = false;

@@ -38,11 +38,15 @@ internal static class MediaSource
         }
         catch (Exception ex) when (ex is DockerException or IOException)
         {
-            await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
+            await EnsureSameAsync(engine, holder, path, cancellationToken);
             throw new BackupItemException($"reading {path} from {holder.Name} broke off: {ex.Message}", ex);
         }
 
-        await ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken);
+        await EnsureSameAsync(engine, holder, path, cancellationToken);
         return new ItemFacts(Note: $"{counted.Files} files, {counted.Bytes} bytes from {path}", FileCount: counted.Files, ContentBytes: counted.Bytes);
     }
+
+    // A stopped holder (kpi during a restore) has no process that could change the files under the archive.
+    private static Task EnsureSameAsync(IContainerEngine engine, ContainerDetails holder, string path, CancellationToken cancellationToken) =>
+        holder.Running ? ContainerExec.EnsureSameContainerAsync(engine, holder, $"the archive of {path}", cancellationToken) : Task.CompletedTask;
 }

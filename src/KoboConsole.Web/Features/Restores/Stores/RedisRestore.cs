@@ -74,7 +74,7 @@ public static class RedisRestore
 
     private static async Task<long> GunzipAsync(Stream gzipped, string path, CancellationToken cancellationToken)
     {
-        await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try
         {
             await using var gzip = new GZipStream(gzipped, CompressionMode.Decompress, leaveOpen: true);

@@ -1,0 +1,326 @@
+using System.Text.Json;
+using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Storage;
+
+namespace KoboConsole.Web.Features.Restores;
+
+// The steps themselves; each throws RestoreStepException (or an adapter's typed exception) with the reason.
+public sealed partial class RestoreRunner
+{
+    private async Task PreflightAsync(RunContext s, List<Lease> held)
+    {
+        var ct = s.Token;
+        var lease = await leases.TryAcquireAsync(RestorePreflight.RestoreLease, HolderOf(s.RunId), LeaseTtl, ct);
+        if (lease is null)
+        {
+            var holder = await leases.GetHolderAsync(RestorePreflight.RestoreLease, ct);
+            throw new RestoreStepException($"another restore runs ({holder?.Holder ?? "just ended"}); only one restore runs at a time. Nothing was changed.");
+        }
+
+        held.Add(lease);
+        var ids = s.Request.BackupIds ?? [];
+        var plan = await preflight.CheckAsync(ids, s.Request.SafetyBackup != false, s.Request.AcceptUnverified == true, s.RunId,
+            (line, c) => runs.LogAsync(s.RunId, line, c), ct);
+        foreach (var check in plan.Checks)
+        {
+            await runs.LogAsync(s.RunId, $"{(check.Ok ? "✔" : check.Blocking ? "✖" : "⚠")} {check.Name}: {check.Detail}", ct);
+        }
+
+        if (!plan.CanStart)
+        {
+            throw new RestoreStepException($"refused before anything was touched: {string.Join(" ", plan.Problems.Select(p => p.Detail))}");
+        }
+
+        if (!string.Equals(plan.ConfirmPhrase, s.Request.Confirm?.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RestoreStepException($"the confirmation '{s.Request.Confirm}' is not this install's domain ({plan.ConfirmPhrase}) any more; nothing was changed.");
+        }
+
+        foreach (var store in plan.Items.Select(i => i.Store).Distinct(StringComparer.Ordinal))
+        {
+            var storeLease = await leases.TryAcquireAsync(BackupLeases.Of(store), HolderOf(s.RunId), LeaseTtl, ct)
+                ?? throw new RestoreStepException($"a {store} backup started during the pre-flight; wait for it to finish. Nothing was changed.");
+            held.Add(storeLease);
+        }
+
+        s.Plan = plan;
+        foreach (var item in plan.Items.OrderBy(i => Order(i.Store)).ThenBy(i => i.Database, StringComparer.Ordinal))
+        {
+            var seq = await runs.AddItemAsync(s.RunId, item.Store, item.Entry.Name, ct);
+            s.Items.Add(new ItemProgress(item, seq));
+        }
+    }
+
+    private async Task MaintenanceOnAsync(RunContext s)
+    {
+        s.Inherited.AddRange(await ledger.PendingAsync(s.RunId, s.Token));
+        var status = await maintenance.GetStatusAsync(s.Token);
+        if (status.State == "on")
+        {
+            s.MaintenanceByUs = s.Inherited.Any(r => r.MaintenanceByUs);
+            await runs.LogAsync(s.RunId, s.MaintenanceByUs
+                ? "Maintenance is already on (left on by an earlier restore that stopped); it is turned off at the end."
+                : "Maintenance was already on before this restore; it is left on at the end.", s.Token);
+            return;
+        }
+
+        var fields = MaintenanceFields.Defaults(time.GetUtcNow(), await maintenance.DefaultEmailAsync(s.Token));
+        await maintenance.EnableAsync(fields, $"{s.Actor} (restore run {s.RunId})", s.Token);
+        s.MaintenanceByUs = true;
+        await SaveAsync(s, RestoreSteps.MaintenanceOn, pending: true);
+        await runs.LogAsync(s.RunId, "Maintenance page is on and answering.", s.Token);
+    }
+
+    private async Task StopWritersAsync(RunContext s)
+    {
+        var snapshot = await containers.DiscoverAsync(s.Token);
+        var writers = snapshot.Containers.Where(c => KoboNames.Writers.Contains(c.Service) && c.Running).ToList();
+        foreach (var w in writers)
+        {
+            await hosts.Get(w.Host).StopContainerAsync(w.Id, TimeSpan.FromSeconds(options.CurrentValue.WriterStopTimeoutSeconds), s.Token);
+            s.Stopped.Add(new StoppedWriter(w.Host, w.Id, w.Name));
+            await SaveAsync(s, RestoreSteps.StopWriters, pending: true);
+            await runs.LogAsync(s.RunId, $"Stopped {w.Name} on {w.Host}.", s.Token);
+        }
+
+        if (writers.Count == 0)
+        {
+            await runs.LogAsync(s.RunId, "No writer was running.", s.Token);
+        }
+    }
+
+    private async Task SafetyBackupAsync(RunContext s)
+    {
+        if (s.Request.SafetyBackup == false)
+        {
+            await runs.LogAsync(s.RunId, $"Skipped by {s.Actor}: {s.Request.SkipSafetyReason}", s.Token);
+            return;
+        }
+
+        var stores = BackupStores.All.Where(st => s.Plan!.Items.Any(i => i.Store == st)).ToList();
+        var request = new StartBackupRequest(stores, options.CurrentValue.SafetyTarget);
+        s.SafetyRunId = await runs.CreateAsync(BackupRunner.Kind, $"{s.Actor} (safety backup of restore run {s.RunId})",
+            JsonSerializer.Serialize(request, BackupManifest.Json), s.Token);
+        await runs.LogAsync(s.RunId, $"Safety backup run {s.SafetyRunId}: {string.Join(", ", stores)} to {request.Target}.", s.Token);
+        await backups.RunAsync(s.SafetyRunId, s.Token, forRestore: true);
+        var view = await runs.GetAsync(s.SafetyRunId, CancellationToken.None);
+        if (view?.State != RunStates.Succeeded)
+        {
+            var why = view?.Items.FirstOrDefault(i => i.Error is not null)?.Error ?? view?.Error ?? "unknown";
+            throw new RestoreStepException($"the safety backup (run {s.SafetyRunId}) {view?.State ?? "vanished"}: {why}. Nothing was restored.");
+        }
+
+        s.SafetyBackupIds.AddRange(view.Items.Where(i => i.BackupId is not null).Select(i => i.BackupId!));
+        await SaveAsync(s, RestoreSteps.SafetyBackup, pending: true);
+        foreach (var item in view.Items)
+        {
+            await runs.LogAsync(s.RunId, $"Safety copy {item.Name}: backup id {item.BackupId}.", s.Token);
+        }
+    }
+
+    private async Task RestoreItemsAsync(RunContext s)
+    {
+        var (found, missing, opened) = await sources.ResolveAsync(s.Items.Select(i => i.Item.Entry.Id).ToList(), s.Token);
+        try
+        {
+            if (missing.Count > 0)
+            {
+                throw new RestoreStepException($"backups vanished since the pre-flight: {string.Join(", ", missing)}.");
+            }
+
+            foreach (var p in s.Items)
+            {
+                var f = found.First(x => x.Item.Entry.Id == p.Item.Entry.Id);
+                await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Running, 0, null, p.Item.Entry.Id, null, s.Token);
+                await runs.LogAsync(s.RunId, $"{p.Item.Entry.Name}: restoring into the current {p.Item.Scope}.", s.Token);
+                try
+                {
+                    await RestoreOneAsync(s, p, f);
+                }
+                catch (Exception ex) when (ex is RestoreStepException or DockerException or IOException)
+                {
+                    p.Error = ex.Message;
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var t in opened)
+            {
+                (t as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    private async Task RestoreOneAsync(RunContext s, ItemProgress p, RestoreSources.Found f)
+    {
+        var m = p.Item.Manifest;
+        await using var stream = await BackupStream.OpenAsync(f.Target, f.Item.Key, s.Token);
+        StoreRestoreResult result;
+        switch (p.Item.Store)
+        {
+            case BackupStores.Postgres:
+                result = await PostgresRestore.RestoreAsync(await containers.TargetAsync(BackupStores.Postgres, s.Token), p.Item.Database
+                    ?? throw new RestoreStepException($"{p.Item.Entry.Name} does not name its database."), stream, s.Token);
+                break;
+            case BackupStores.Redis:
+                result = await RedisRestore.RestoreAsync(await containers.TargetAsync(BackupStores.Redis, s.Token), stream,
+                    TimeSpan.FromSeconds(options.CurrentValue.RedisStartTimeoutSeconds), s.Token);
+                break;
+            case BackupStores.Mongo:
+                result = await MongoRestore.RestoreAsync(await containers.TargetAsync(BackupStores.Mongo, s.Token), stream, s.Token);
+                p.Check = MongoRestore.Verify(stream, m?.SizeBytes);
+                break;
+            default:
+                var holder = await containers.MediaHolderAsync(p.Item.Database ?? "", s.Token);
+                var engine = hosts.Get(holder.Container.Host);
+                await using (var helper = await MediaHelper.StartAsync(holder, engine, s.RunId, s.Token))
+                {
+                    result = await MediaRestore.RestoreAsync(helper.Target, holder.Mount.Destination, stream, s.Token);
+                }
+
+                p.MediaPath = (new RestoreTarget(engine, holder.Container.Id), holder.Mount.Destination);
+                break;
+        }
+
+        stream.EnsureIntact(m?.SizeBytes, m?.Sha256);
+        p.Bytes = stream.BytesRead;
+        p.Sha256 = stream.Sha256;
+        await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Running, p.Bytes, p.Sha256, p.Item.Entry.Id, null, s.Token);
+        await runs.LogAsync(s.RunId, $"{p.Item.Entry.Name}: {result.Note} ({p.Bytes} bytes read, sha256 {p.Sha256[..12]}…)", s.Token);
+    }
+
+    private async Task VerifyItemsAsync(RunContext s)
+    {
+        var failed = new List<string>();
+        foreach (var p in s.Items)
+        {
+            var m = p.Item.Manifest;
+            var check = p.Item.Store switch
+            {
+                BackupStores.Postgres => await PostgresRestore.VerifyAsync(await containers.TargetAsync(BackupStores.Postgres, s.Token), p.Item.Database!, m?.RowCounts, s.Token),
+                BackupStores.Redis => await RedisRestore.VerifyAsync(await containers.TargetAsync(BackupStores.Redis, s.Token), m?.KeyCount, s.Token),
+                BackupStores.Mongo => p.Check ?? StoreVerification.Fail("mongorestore did not report."),
+                _ => await MediaRestore.VerifyAsync(p.MediaPath!.Value.Target, p.MediaPath.Value.Path, m?.FileCount, m?.ContentBytes, s.Token),
+            };
+            await runs.LogAsync(s.RunId, $"{(check.Ok ? "✔" : "✖")} {p.Item.Entry.Name}: {check.Detail}", s.Token);
+            if (check.Ok)
+            {
+                p.Done = true;
+                await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Succeeded, p.Bytes, p.Sha256, p.Item.Entry.Id, null, s.Token);
+            }
+            else
+            {
+                p.Error = check.Detail;
+                failed.Add(check.Detail);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw new RestoreStepException($"{failed.Count} of {s.Items.Count} restored stores do not match their backup: {string.Join(" ", failed)}");
+        }
+    }
+
+    private async Task StartWritersAsync(RunContext s)
+    {
+        var all = s.Stopped.Concat(s.Inherited.SelectMany(r => r.StoppedWriters)).DistinctBy(w => (w.Host, w.Id)).ToList();
+        foreach (var w in all)
+        {
+            try
+            {
+                await hosts.Get(w.Host).StartContainerAsync(w.Id, s.Token);
+                await runs.LogAsync(s.RunId, $"Started {w.Name} on {w.Host}.", s.Token);
+            }
+            catch (ContainerNotFoundException)
+            {
+                await runs.LogAsync(s.RunId, $"{w.Name} on {w.Host} no longer exists; not started.", s.Token);
+            }
+        }
+
+        s.Stopped.Clear();
+        foreach (var r in s.Inherited.ToList())
+        {
+            s.Inherited[s.Inherited.IndexOf(r)] = r with { StoppedWriters = [] };
+        }
+
+        await SaveAsync(s, RestoreSteps.StartWriters, pending: true);
+    }
+
+    private async Task HealthGateAsync(RunContext s) =>
+        await runs.LogAsync(s.RunId, await health.WaitAsync(TimeSpan.FromSeconds(options.CurrentValue.HealthTimeoutSeconds), s.Token), s.Token);
+
+    private async Task MaintenanceOffAsync(RunContext s)
+    {
+        if (!s.MaintenanceByUs)
+        {
+            await runs.LogAsync(s.RunId, "Maintenance was on before this restore: left on.", s.Token);
+            return;
+        }
+
+        await maintenance.DisableAsync($"{s.Actor} (restore run {s.RunId})", s.Token);
+        s.MaintenanceByUs = false;
+        await runs.LogAsync(s.RunId, "Maintenance is off; nginx answers again.", s.Token);
+    }
+
+    private static int Order(string store) => store switch
+    {
+        BackupStores.Postgres => 0,
+        BackupStores.Redis => 1,
+        BackupStores.Mongo => 2,
+        _ => 3,
+    };
+}
+
+/// <summary>A restore run's working state.</summary>
+internal sealed class RunContext(string runId, string actor, StartRestoreRequest request, CancellationToken token)
+{
+    public string RunId => runId;
+
+    public string Actor => actor;
+
+    public StartRestoreRequest Request => request;
+
+    public CancellationToken Token => token;
+
+    public RestorePlan? Plan { get; set; }
+
+    public List<ItemProgress> Items { get; } = [];
+
+    public List<StoppedWriter> Stopped { get; } = [];
+
+    public List<RestoreRecord> Inherited { get; } = [];
+
+    public bool MaintenanceByUs { get; set; }
+
+    public string? SafetyRunId { get; set; }
+
+    public List<string> SafetyBackupIds { get; } = [];
+
+    public string? FailedStep { get; set; }
+}
+
+internal sealed class ItemProgress(RestoreItem item, int seq)
+{
+    public RestoreItem Item => item;
+
+    public int Seq => seq;
+
+    public long Bytes { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public bool Done { get; set; }
+
+    public string? Error { get; set; }
+
+    public StoreVerification? Check { get; set; }
+
+    public (RestoreTarget Target, string Path)? MediaPath { get; set; }
+}
