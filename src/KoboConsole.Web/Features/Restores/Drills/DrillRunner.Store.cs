@@ -45,6 +45,15 @@ public sealed partial class DrillRunner
             await runs.LogAsync(runId, $"{plan.Store}: NOT restorable: {reason} Throwaway container and network removed.", CancellationToken.None);
             return false;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect, not a finding about the backup: the run must still end, and say so.
+            Log.StoreCrashed(logger, ex, runId, plan.Store);
+            var reason = $"the drill itself failed unexpectedly ({ex.GetType().Name}: {ex.Message}); the backup was not judged. See the console's log.";
+            await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, ids, reason, CancellationToken.None);
+            await runs.LogAsync(runId, $"{plan.Store}: {reason}", CancellationToken.None);
+            return false;
+        }
     }
 
     private async Task<Lease> AcquireAsync(string runId, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace KoboConsole.Web.Features.Restores.Drills;
 /// the restore runbook's own primitives (Features/Restores/Stores) restore and verify, and every
 /// byte read is checked against the manifest's size and SHA-256.
 /// </summary>
-public sealed class DrillSteps(BackupTargetResolver targets, RunStore runs, IOptionsMonitor<DrillsOptions> options)
+public sealed class DrillSteps(RestoreSources sources, RunStore runs, IOptionsMonitor<DrillsOptions> options)
 {
     // Keeps a media throwaway alive without the image's own server (kpi's image runs Django otherwise).
     private static readonly string[] Idle = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"];
@@ -26,33 +26,48 @@ public sealed class DrillSteps(BackupTargetResolver targets, RunStore runs, IOpt
             ? await sandbox.StartAsync(p.ImageId, Idle[2..], Idle[..2], [], ct)
             : await sandbox.StartAsync(p.ImageId, p.Cmd, null, ThrowawayEnv(p.Env), ct);
         var target = new RestoreTarget(sandbox.Engine, container.Id);
-        var proofs = new List<string>();
-        foreach (var entry in plan.Backups)
+        var (found, missing, opened) = await sources.ResolveAsync(plan.Backups.Select(b => b.Id).ToList(), ct);
+        try
         {
-            using var resolved = new TargetScope(await targets.GetAsync(entry.Target, ct));
-            var backup = await DrillBackups.FindAsync(resolved.Target, entry, ct);
-            var proof = await DrillOneAsync(runId, plan.Store, target, container, backup, proofs.Count == 0, ct);
-            await runs.LogAsync(runId, $"{plan.Store}: {proof}", ct);
-            proofs.Add(proof);
-        }
+            if (missing.Count > 0)
+            {
+                throw new DrillException($"{missing.Count} backup(s) of {plan.Store} disappeared from the catalog after the drill started (deleted by retention?); drill again.");
+            }
 
-        return string.Join(" ", proofs);
+            var proofs = new List<string>();
+            foreach (var backup in found)
+            {
+                var proof = await DrillOneAsync(plan.Store, target, container, backup, proofs.Count == 0, ct);
+                await runs.LogAsync(runId, $"{plan.Store}: {proof}", ct);
+                proofs.Add(proof);
+            }
+
+            return string.Join(" ", proofs);
+        }
+        finally
+        {
+            foreach (var t in opened)
+            {
+                (t as IDisposable)?.Dispose();
+            }
+        }
     }
 
     /// <summary>Production's environment without kobo's backup schedules (a throwaway must not start cron jobs).</summary>
     internal static IReadOnlyList<string> ThrowawayEnv(IReadOnlyList<string> env) =>
         env.Where(e => !e.Split('=', 2)[0].EndsWith("_BACKUP_SCHEDULE", StringComparison.Ordinal)).ToList();
 
-    private async Task<string> DrillOneAsync(string runId, string store, RestoreTarget target, ContainerDetails container, DrillBackup backup, bool first, CancellationToken ct)
+    private async Task<string> DrillOneAsync(string store, RestoreTarget target, ContainerDetails container, RestoreSources.Found backup, bool first, CancellationToken ct)
     {
-        await using var stream = await BackupStream.OpenAsync(backup.Target, backup.Key, ct);
-        var m = backup.Manifest;
+        await using var stream = await BackupStream.OpenAsync(backup.Target, backup.Item.Key, ct);
+        var m = backup.Item.Manifest;
+        var name = backup.Item.Entry.Name;
         StoreVerification verified;
         switch (store)
         {
             case BackupStores.Postgres:
-                var database = m?.Database ?? BackupNames.Parse(backup.Entry.Name)?.Database
-                    ?? throw new DrillException($"{backup.Entry.Name} names no database; rename it like kobo's files (postgres-<db>-...).");
+                var database = backup.Item.Database
+                    ?? throw new DrillException($"{name} names no database; rename it like kobo's files (postgres-<db>-...).");
                 if (first)
                 {
                     await WaitAsync(target, "PostgreSQL", ["sh", "-c", "pg_isready -q -h 127.0.0.1 -U \"${POSTGRES_USER:-postgres}\""], ct);
@@ -83,7 +98,7 @@ public sealed class DrillSteps(BackupTargetResolver targets, RunStore runs, IOpt
                 await FinishReadingAsync(stream, backup, ct);
                 break;
             default:
-                var path = $"/tmp/kc-drill/{BackupNames.Parse(backup.Entry.Name)?.Database ?? "media"}";
+                var path = $"/tmp/kc-drill/{backup.Item.Database ?? "media"}";
                 await StdinExec.TextAsync(target, ["mkdir", "-p", path], [], $"creating {path} in the throwaway", ct);
                 await MediaRestore.RestoreAsync(target, path, stream, ct);
                 await FinishReadingAsync(stream, backup, ct);
@@ -91,18 +106,18 @@ public sealed class DrillSteps(BackupTargetResolver targets, RunStore runs, IOpt
                 break;
         }
 
-        return $"{backup.Entry.Name}: {verified.OrThrow().Detail}";
+        return $"{name}: {verified.OrThrow().Detail}";
     }
 
     /// <summary>The whole file was read and is the one the manifest describes (size and SHA-256), else the drill proved nothing.</summary>
-    private static async Task FinishReadingAsync(BackupStream stream, DrillBackup backup, CancellationToken ct)
+    private static async Task FinishReadingAsync(BackupStream stream, RestoreSources.Found backup, CancellationToken ct)
     {
         if (!stream.Ended)
         {
             await stream.DrainAsync(ct);
         }
 
-        stream.EnsureIntact(backup.Manifest?.SizeBytes, backup.Manifest?.Sha256);
+        stream.EnsureIntact(backup.Item.Manifest?.SizeBytes, backup.Item.Manifest?.Sha256);
     }
 
     private async Task WaitAsync(RestoreTarget target, string what, IReadOnlyList<string> probe, CancellationToken ct)
@@ -126,12 +141,5 @@ public sealed class DrillSteps(BackupTargetResolver targets, RunStore runs, IOpt
 
         throw new DrillException($"the throwaway {what} did not become ready within {ReadyTimeout.TotalSeconds:0} s ({last}); "
             + $"raise {DrillsOptions.Section}:ReadyTimeoutSeconds or check that production's image starts without its volumes.");
-    }
-
-    private sealed class TargetScope(IBackupTarget target) : IDisposable
-    {
-        public IBackupTarget Target => target;
-
-        public void Dispose() => (target as IDisposable)?.Dispose();
     }
 }

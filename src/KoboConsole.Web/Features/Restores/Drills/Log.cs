@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7105, Level = LogLevel.Information, Message = "Removed drill leftover {What} of run {RunId} on {Host}")]
     public static partial void LeftoverRemoved(ILogger logger, string host, string what, string runId);
+
+    [LoggerMessage(EventId = 7106, Level = LogLevel.Error, Message = "Drill of {Store} in run {RunId} failed unexpectedly")]
+    public static partial void StoreCrashed(ILogger logger, Exception exception, string runId, string store);
 }
