@@ -71,6 +71,8 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     {
         using var client = await ViewerClientAsync();
         var failures = new List<string>();
+        // Operator endpoints a viewer must not reach (the loop covers every endpoint; these prove new ones are in it).
+        Assert.Contains(MappedEndpoints(), e => e.Key == "POST /api/v1/drills");
 
         foreach (var endpoint in MappedEndpoints().Where(e => e.Method is "POST" or "PUT" or "PATCH" or "DELETE"))
         {

@@ -86,6 +86,36 @@ public sealed class DrillTests(TestBedFixture fixture)
         await AssertNothingLeftAsync(run.Id, watch);
     }
 
+    [Fact]
+    public async Task Drill_CancelledWhileTheThrowawayRuns_CancelledAndNothingLeft()
+    {
+        await using var h = await BackupHarness.StartAsync(fixture, "g");
+        Assert.Equal(RunStates.Succeeded, (await h.BackupAsync(BackupStores.Postgres)).State);
+        var before = await ProductionState.CaptureAsync(h);
+        var runId = await h.App.Services.GetRequiredService<DrillService>().CreateAsync([BackupStores.Postgres], "test", CancellationToken.None);
+        var watch = DockerEventsWatch.Start(runId);
+        await Task.Delay(1000);
+        await using (watch)
+        {
+            var drill = h.App.Services.GetRequiredService<DrillRunner>().RunAsync(runId, CancellationToken.None);
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (DateTime.UtcNow < deadline && (await BackupHarness.DockerAsync("ps", "-q", "--filter", $"label={DrillLabels.Run}={runId}")).StdOut.Trim().Length == 0)
+            {
+                await Task.Delay(100);
+            }
+
+            // The way the API cancels: the flag in the database, which the drill polls.
+            Assert.True(await h.App.Services.GetRequiredService<RunStore>().RequestCancelAsync(runId, CancellationToken.None));
+            await drill;
+        }
+
+        var run = (await h.App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!;
+        Assert.Equal(RunStates.Cancelled, run.State);
+        Assert.Equal(RunStates.Cancelled, Assert.Single(run.Items).State);
+        Assert.Equal(before, await ProductionState.CaptureAsync(h));
+        await AssertNothingLeftAsync(runId, watch);
+    }
+
     /// <summary>Runs a drill in the test's thread while <c>docker events</c> records what it made.</summary>
     private static async Task<(RunView Run, DockerEventsWatch Watch)> DrillAsync(BackupHarness h, IReadOnlyList<string> stores)
     {

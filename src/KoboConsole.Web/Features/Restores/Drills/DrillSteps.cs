@@ -18,7 +18,7 @@ public sealed class DrillSteps(RestoreSources sources, RunStore runs, IOptionsMo
 
     private TimeSpan ReadyTimeout => TimeSpan.FromSeconds(options.CurrentValue.ReadyTimeoutSeconds);
 
-    /// <summary>Returns what was proven, for the run log; throws when the store could not be restored or verified.</summary>
+    /// <summary>Returns what was proven, for the run log; throws <see cref="DrillException"/> naming the file when a backup could not be restored or verified.</summary>
     internal async Task<string> RunAsync(string runId, DrillPlan plan, DrillSandbox sandbox, CancellationToken ct)
     {
         var p = plan.Production;
@@ -37,7 +37,17 @@ public sealed class DrillSteps(RestoreSources sources, RunStore runs, IOptionsMo
             var proofs = new List<string>();
             foreach (var backup in found)
             {
-                var proof = await DrillOneAsync(plan.Store, target, container, backup, proofs.Count == 0, ct);
+                string proof;
+                try
+                {
+                    proof = await DrillOneAsync(plan.Store, target, container, backup, proofs.Count == 0, ct);
+                }
+                catch (Exception ex) when (ex is RestoreStepException or DrillException or DockerException)
+                {
+                    // The item's reason names the file: a PostgreSQL drill restores one per database.
+                    throw new DrillException($"{backup.Item.Entry.Name}: {ex.Message}", ex);
+                }
+
                 await runs.LogAsync(runId, $"{plan.Store}: {proof}", ct);
                 proofs.Add(proof);
             }
