@@ -96,18 +96,46 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
-    private async Task<HttpClient> ViewerClientAsync()
+    [Fact]
+    public async Task EveryAdminEndpoint_Operator_IsForbidden()
+    {
+        // Admin-only by the contract: users, audit, restores (an operator may back up, never restore).
+        var adminOnly = MappedEndpoints()
+            .Where(e => e.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == KoboConsole.Web.Features.Auth.Roles.Admin)
+                && !e.Path.StartsWith("/hangfire", StringComparison.Ordinal) && !IsPage(e.Endpoint))
+            .ToList();
+        Assert.Contains(adminOnly, e => e.Key.TrimEnd('/') == "POST /api/v1/restores");
+        Assert.Contains(adminOnly, e => e.Key == "POST /api/v1/restores/preflight");
+        using var client = await ClientWithRoleAsync("olga", "operator");
+        var failures = new List<string>();
+
+        foreach (var endpoint in adminOnly)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Path) { Content = JsonContent.Create(new { }) };
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Forbidden)
+            {
+                failures.Add($"{endpoint.Key} answered {(int)response.StatusCode} to an operator");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    private Task<HttpClient> ViewerClientAsync() => ClientWithRoleAsync("vic", "viewer");
+
+    private async Task<HttpClient> ClientWithRoleAsync(string username, string role)
     {
         var client = _app.CreateBrowserLikeClient();
         using var admin = await client.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", password = ConsoleAppFactory.AdminPassword, name = "a" });
         var adminToken = (await admin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users") { Content = JsonContent.Create(new { username = "vic", password = "password-of-vic", role = "viewer" }) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users") { Content = JsonContent.Create(new { username, password = $"password-of-{username}", role }) };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using (await client.SendAsync(create))
         {
         }
 
-        using var viewer = await client.PostAsJsonAsync("/api/v1/tokens", new { username = "vic", password = "password-of-vic", name = "v" });
+        using var viewer = await client.PostAsJsonAsync("/api/v1/tokens", new { username, password = $"password-of-{username}", name = "v" });
         var token = (await viewer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
