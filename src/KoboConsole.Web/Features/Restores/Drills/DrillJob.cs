@@ -12,7 +12,7 @@ public sealed class DrillJob(DrillRunner runner)
 }
 
 /// <summary>The schedule's occurrence (KoboConsole:Drills:Schedule): a new drill run by actor "schedule", executed here.</summary>
-public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, IOptionsMonitor<DrillsOptions> options)
+public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, IOptionsMonitor<DrillsOptions> options, IRecurringJobManager recurring)
 {
     public const string JobId = "drill-schedule";
 
@@ -20,6 +20,13 @@ public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, I
     [JobDisplayName("Scheduled restore drill")]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(options.CurrentValue.Schedule))
+        {
+            // The schedule was unset since this job was registered: it ends here, for good.
+            recurring.RemoveIfExists(JobId);
+            return;
+        }
+
         var runId = await drills.CreateAsync(options.CurrentValue.StoresForSchedule, DrillService.ScheduleActor, cancellationToken);
         await runner.RunAsync(runId, cancellationToken);
     }

@@ -4,20 +4,17 @@ using Microsoft.Extensions.Options;
 namespace KoboConsole.Web.Features.Restores.Drills;
 
 /// <summary>
-/// At start: the drill schedule becomes a Hangfire recurring job (or is removed when unset: off by
-/// default), and drill leftovers of this console are removed in the background (an unreachable
+/// At start: the drill schedule becomes a Hangfire recurring job (off by default), and drill leftovers of this console are removed in the background (an unreachable
 /// Docker host must not delay the start).
 /// </summary>
 internal sealed class DrillsStartup(IRecurringJobManager recurring, IOptionsMonitor<DrillsOptions> options, DrillJanitor janitor, ILogger<DrillsStartup> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // Unset: Hangfire is not touched at start (its state is process-wide); a job left from an
+        // earlier configuration removes itself when it fires (ScheduledDrillJob).
         var o = options.CurrentValue;
-        if (string.IsNullOrWhiteSpace(o.Schedule))
-        {
-            recurring.RemoveIfExists(ScheduledDrillJob.JobId);
-        }
-        else
+        if (!string.IsNullOrWhiteSpace(o.Schedule))
         {
             recurring.AddOrUpdate<ScheduledDrillJob>(ScheduledDrillJob.JobId, j => j.RunAsync(CancellationToken.None), o.Schedule.Trim(),
                 new RecurringJobOptions { TimeZone = Backups.Schedules.ScheduleRules.Zone(o.TimeZone) ?? TimeZoneInfo.Utc });
