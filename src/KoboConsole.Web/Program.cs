@@ -8,6 +8,7 @@ using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores;
+using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
@@ -39,7 +40,8 @@ try
         .Add<S3Options>(S3Options.Section)
         .Add<ProxyOptions>(ProxyOptions.Section)
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
-        .Add<RestoresOptions>(RestoresOptions.Section));
+        .Add<RestoresOptions>(RestoresOptions.Section)
+        .Add<DrillsOptions>(DrillsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddForwardedHeaders();
     builder.AddMetrics();
@@ -55,6 +57,7 @@ try
     builder.AddRuns();
     builder.AddBackups();
     builder.AddRestores();
+    builder.AddDrills();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -90,6 +93,7 @@ try
     app.MapRuns();
     app.MapBackups();
     app.MapRestores();
+    app.MapDrills();
     app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -100,6 +100,8 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     {
         using var client = await RoleClients.ForRoleAsync(_app, role);
         var failures = new List<string>();
+        // Operator endpoints a viewer must not reach (the loop covers every endpoint; these prove new ones are in it).
+        Assert.Contains(MappedEndpoints(), e => e.Key == "POST /api/v1/drills");
         var checkedForbidden = 0;
 
         foreach (var endpoint in MappedEndpoints().Where(e => !Anonymous.Contains(e.Key)))

@@ -51,9 +51,12 @@ internal sealed partial class DockerEngine
         Log.ContainerChanged(_logger, Name, id, "restarted");
     }
 
-    public async Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken)
+    public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken)
+        => RemoveContainerAsync(id, force, removeVolumes: false, cancellationToken);
+
+    public async Task RemoveContainerAsync(string id, bool force, bool removeVolumes, CancellationToken cancellationToken)
     {
-        var parameters = new ContainerRemoveParameters { Force = force };
+        var parameters = new ContainerRemoveParameters { Force = force, RemoveVolumes = removeVolumes };
         await CallAsync("remove a container", id, (c, ct) => c.Containers.RemoveContainerAsync(id, parameters, ct), cancellationToken);
         Log.ContainerChanged(_logger, Name, id, "removed");
     }
@@ -64,9 +67,12 @@ internal sealed partial class DockerEngine
         return list.Select(DockerMapping.ToNetwork).ToArray();
     }
 
-    public async Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    public Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+        => CreateNetworkAsync(name, labels, isInternal: false, cancellationToken);
+
+    public async Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, bool isInternal, CancellationToken cancellationToken)
     {
-        var parameters = new NetworksCreateParameters { Name = name, CheckDuplicate = true, Labels = labels.ToDictionary() };
+        var parameters = new NetworksCreateParameters { Name = name, CheckDuplicate = true, Internal = isInternal, Labels = labels.ToDictionary() };
         var created = await CallAsync("create a network", null, (c, ct) => c.Networks.CreateNetworkAsync(parameters, ct), cancellationToken);
         return created.ID;
     }

@@ -55,9 +55,15 @@ public interface IContainerEngine
 
     Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken);
 
+    /// <summary>Removes the container and, with <paramref name="removeVolumes"/>, the anonymous volumes its image declared.</summary>
+    Task RemoveContainerAsync(string id, bool force, bool removeVolumes, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<NetworkSummary>> ListNetworksAsync(CancellationToken cancellationToken);
 
     Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+
+    /// <summary>A bridge network; <paramref name="isInternal"/> gives it no route out and no published ports (Docker's <c>--internal</c>).</summary>
+    Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, bool isInternal, CancellationToken cancellationToken);
 
     Task RemoveNetworkAsync(string network, CancellationToken cancellationToken);
 

@@ -48,9 +48,13 @@ internal sealed class DownEngine(string name) : IContainerEngine, IDockerHosts
 
     public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw Down();
 
+    public Task RemoveContainerAsync(string id, bool force, bool removeVolumes, CancellationToken cancellationToken) => throw Down();
+
     public Task<IReadOnlyList<NetworkSummary>> ListNetworksAsync(CancellationToken cancellationToken) => throw Down();
 
     public Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => throw Down();
+
+    public Task<string> CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, bool isInternal, CancellationToken cancellationToken) => throw Down();
 
     public Task RemoveNetworkAsync(string network, CancellationToken cancellationToken) => throw Down();
 

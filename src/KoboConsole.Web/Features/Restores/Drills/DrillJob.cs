@@ -1,0 +1,33 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace KoboConsole.Web.Features.Restores.Drills;
+
+/// <summary>The Hangfire job of one drill run: the run id only, never retried (a failed drill is a finding, not a glitch).</summary>
+public sealed class DrillJob(DrillRunner runner)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Restore drill {0}")]
+    public Task RunAsync(string runId, CancellationToken cancellationToken) => runner.RunAsync(runId, cancellationToken);
+}
+
+/// <summary>The schedule's occurrence (KoboConsole:Drills:Schedule): a new drill run by actor "schedule", executed here.</summary>
+public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, IOptionsMonitor<DrillsOptions> options, IRecurringJobManager recurring)
+{
+    public const string JobId = "drill-schedule";
+
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Scheduled restore drill")]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.CurrentValue.Schedule))
+        {
+            // The schedule was unset since this job was registered: it ends here, for good.
+            recurring.RemoveIfExists(JobId);
+            return;
+        }
+
+        var runId = await drills.CreateAsync(options.CurrentValue.StoresForSchedule, DrillService.ScheduleActor, cancellationToken);
+        await runner.RunAsync(runId, cancellationToken);
+    }
+}
