@@ -75,7 +75,7 @@ try
     app.MapMaintenance();
     app.MapRuns();
     app.MapBackups();
-    app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

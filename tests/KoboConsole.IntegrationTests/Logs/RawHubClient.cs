@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -13,6 +14,7 @@ internal sealed class RawHubClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
+    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { ConnectCallback = ConnectSmallWindowAsync });
     private readonly List<byte> _pending = [];
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -23,7 +25,7 @@ internal sealed class RawHubClient : IAsyncDisposable
         var client = new RawHubClient();
         client._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         var ws = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = path }.Uri;
-        await client._socket.ConnectAsync(ws, cancellationToken);
+        await client._socket.ConnectAsync(ws, client._invoker, cancellationToken);
         await client.SendAsync("""{"protocol":"json","version":1}""", cancellationToken);
         var handshake = await client.ReceiveMessageAsync(cancellationToken);
         if (handshake.TryGetProperty("error", out var error))
@@ -79,6 +81,7 @@ internal sealed class RawHubClient : IAsyncDisposable
 
         _socket.Abort();
         _socket.Dispose();
+        _invoker.Dispose();
         _send.Dispose();
         _stop.Dispose();
     }
@@ -93,6 +96,25 @@ internal sealed class RawHubClient : IAsyncDisposable
         finally
         {
             _send.Release();
+        }
+    }
+
+    /// <summary>
+    /// A fixed 16 KiB receive buffer, as on a slow link: Linux would otherwise grow a loopback
+    /// socket's buffer to tcp_rmem's maximum (32 MiB here), which alone swallows a whole flood.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectSmallWindowAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 16 * 1024 };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
