@@ -70,7 +70,8 @@ public sealed class LogViewTests : MudComponentTest
 
         view.InvokeAsync(() => view.Instance.Append([.. Enumerable.Range(0, LogView.MaxLines + 500).Select(i => Item($"line {i}"))]));
 
-        view.WaitForAssertion(() => Assert.Contains("500 older lines dropped", view.Find("[data-testid=log-status]").TextContent, StringComparison.Ordinal));
+        // 3 500 lines are rendered to HTML before the (150 ms batched) render: allow a busy machine time for it.
+        view.WaitForAssertion(() => Assert.Contains("500 older lines dropped", view.Find("[data-testid=log-status]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal("line 500", view.Instance.Lines[0].Item.Text);
     }
 
