@@ -4,11 +4,11 @@ using Amazon.S3.Model;
 namespace KoboConsole.Web.Infrastructure.ObjectStorage;
 
 /// <summary>
-/// A multipart upload fed by writes: a part is sent while the next one fills, so memory stays at
-/// two parts whatever the object's size. The two part buffers belong to the upload and are reused
-/// for every part (they came from <c>ArrayPool.Shared</c> before: a 16 MB array returned on one
-/// pool thread sat in that thread's cache while the next part rented a fresh one on another, so
-/// memory grew with the number of parts). Disposed without <see cref="CompleteAsync"/>, it aborts
+/// A multipart upload fed by writes: a part is sent while the next one fills, so its buffers stay
+/// at two parts whatever the object's size. The two buffers belong to the upload and are reused for
+/// every part, instead of renting 16 MB arrays from <c>ArrayPool.Shared</c>, whose per-thread
+/// caches can strand arrays returned on another pool thread. (This alone did not make the process's
+/// memory flat: see docs/benchmarks.md.) Disposed without <see cref="CompleteAsync"/>, it aborts
 /// the upload so no parts are left (and billed) in the bucket.
 /// </summary>
 internal sealed class S3Upload : IObjectUpload
