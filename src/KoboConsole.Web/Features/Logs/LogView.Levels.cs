@@ -1,5 +1,5 @@
-using MudBlazor;
 using Microsoft.JSInterop;
+using MudBlazor;
 
 namespace KoboConsole.Web.Features.Logs;
 
