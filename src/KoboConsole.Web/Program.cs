@@ -94,7 +94,7 @@ try
     app.MapBackups();
     app.MapRestores();
     app.MapDrills();
-    app.MapHub<LogsHub>("/hubs/logs").RequireAuthorization(Roles.Viewer);
+    app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -23,9 +23,11 @@ cleanup() {
 trap cleanup EXIT
 
 bash docker/testbed/images.sh all >/dev/null
+dotnet build src/KoboConsole.Web -c Release -v q --nologo >/dev/null
 out=$(bash docker/testbed/stack.sh up prefixed "$id" --prefix "$prefix")
 pg=$(sed -n 's/^container.postgres=//p' <<<"$out")
 user=$(sed -n 's/^postgres_user=//p' <<<"$out")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "filling koboform with $rows rows"
 docker exec "$pg" psql -q -U "$user" -d koboform -c \
   "CREATE TABLE bench AS SELECT g, md5(g::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) AS t FROM generate_series(1, $rows) g"
@@ -33,9 +35,15 @@ dbsize=$(docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT pg_databas
 log "koboform is $((dbsize / 1048576)) MB"
 
 now() { date +%s.%N; }
-log "raw pg_dump"
-t0=$(now); docker exec "$pg" pg_dump -Fc -U "$user" koboform > "$work/raw.dump"; t1=$(now)
-raw_s=$(echo "$t1 - $t0" | bc -l); raw_bytes=$(stat -c %s "$work/raw.dump")
+log "exact row count of koboform (what the console's manifest needs)"
+t0=$(now); docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT count(*) FROM bench" >/dev/null; t1=$(now)
+count_s=$(echo "$t1 - $t0" | bc -l)
+raw_dump() {
+  local t0 t1
+  log "raw pg_dump"
+  t0=$(now); docker exec "$pg" pg_dump -Fc -U "$user" koboform > "$work/raw.dump"; t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
 
 # s3rver for the S3 half.
 s3dir="$work/s3"; mkdir -p "$s3dir"
@@ -44,7 +52,6 @@ s3port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 s3_pid=$!
 
 log "starting the console (Release)"
-dotnet build src/KoboConsole.Web -c Release -v q --nologo >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export KoboConsole__Storage__DataDirectory="$work/data" KoboConsole__Stack__Prefix="$prefix" \
   KoboConsole__Backups__Directory="$work/backups" KoboConsole__Backups__ItemRetries=0 \
@@ -63,8 +70,14 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/tokens" -H 'content-type
 console_backup() {
   local target=$1 before run state
   before=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
+  cpu0=$(awk '{print $14 + $15}' "/proc/$app_pid/stat")
   # Reset the high-water mark so VmHWM is the peak of this backup alone.
   echo 5 > "/proc/$app_pid/clear_refs"
+  # KC_BENCH_TRACE=<file>: a CPU sampling trace of the first backup (dotnet-trace on PATH).
+  if [ -n "${KC_BENCH_TRACE:-}" ] && [ ! -e "$KC_BENCH_TRACE" ]; then
+    dotnet-trace collect -p "$app_pid" --profile dotnet-sampled-thread-time -o "$KC_BENCH_TRACE" >"$KC_BENCH_TRACE.log" 2>&1 </dev/null & trace_pid=$!
+    sleep 2
+  fi
   run=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/backups" -H "authorization: Bearer $token" -H 'content-type: application/json' \
     -d "{\"stores\":[\"postgres\"],\"target\":\"$target\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
   while :; do
@@ -73,25 +86,38 @@ console_backup() {
       succeeded) break ;;
       failed|cancelled) echo "run $run: $state" >&2; exit 1 ;;
     esac
-    sleep 0.2
+    sleep 1   # the run's own startedAt/finishedAt are measured, not this loop; polling faster costs the console CPU
   done
-  python3 - "$state" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" <<'PY'
+  cpu1=$(awk '{print $14 + $15}' "/proc/$app_pid/stat")
+  if [ -n "${trace_pid:-}" ]; then kill -INT "$trace_pid" 2>/dev/null || true; wait "$trace_pid" || true; trace_pid=; fi
+  python3 - "$state" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" "$(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))" <<'PY'
 import json, sys
 from datetime import datetime
-r = json.loads(sys.argv[1]); before = int(sys.argv[2]); hwm = int(sys.argv[3])
+r = json.loads(sys.argv[1]); before = int(sys.argv[2]); hwm = int(sys.argv[3]); cpu_ms = int(sys.argv[4])
 t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
 item = [i for i in r["items"] if i["name"].startswith("postgres-koboform")][0]
-print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before)
+print("\n".join(r["log"]), file=sys.stderr)
+print(f"console CPU during the run: {cpu_ms / 1000:.1f} s", file=sys.stderr)
+print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before, cpu_ms)
 PY
 }
 
-log "console backup to disk"
-read -r disk_s disk_bytes disk_mem < <(console_backup disk)
+# Anchor and console alternate, twice, so both see the same load on this shared machine.
+rounds=()
+disk_rounds=2; [ -n "${KC_BENCH_S3_ONLY:-}" ] && disk_rounds=0
+for round in $(seq 1 $disk_rounds); do
+  raw_s=$(raw_dump); raw_bytes=$(stat -c %s "$work/raw.dump")
+  rm -rf "$work/backups/postgres"   # kobo's names have one-minute resolution
+  log "console backup to disk (round $round)"
+  read -r disk_s disk_bytes disk_mem disk_cpu < <(console_backup disk)
+  rounds+=("$raw_s $disk_s $disk_bytes $disk_mem $disk_cpu")
+done
 log "console backup to s3rver"
-read -r s3_s s3_bytes s3_mem < <(console_backup s3)
+read -r s3_s s3_bytes s3_mem s3_cpu < <(console_backup s3)
 
 aws_s=""
-if command -v aws >/dev/null 2>&1; then
+[ "$disk_rounds" = 0 ] && raw_bytes=$s3_bytes
+if command -v aws >/dev/null 2>&1 && [ "$disk_rounds" -gt 0 ]; then
   log "aws s3 cp of the raw file"
   export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
   t0=$(now); aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
@@ -100,15 +126,19 @@ fi
 
 mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
 echo
-echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((raw_bytes / 1048576)) MB; $(nproc) cores"
+echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((raw_bytes / 1048576)) MB; $(nproc) cores; load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'count(*) of the table alone: %.1f s\n' "$count_s"
 echo
-echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth |"
-echo "|---|---|---|---|---|"
-printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | 1.00x | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
-printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx | %d MB |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_s / $disk_s" | bc -l)" "$((disk_mem / 1024))"
+echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth | console CPU |"
+echo "|---|---|---|---|---|---|"
+for r in "${rounds[@]}"; do
+  read -r raw_s disk_s disk_bytes disk_mem disk_cpu <<<"$r"
+  printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | 1.00x | – | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
+  printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx | %d MB | %.1f s |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_s / $disk_s" | bc -l)" "$((disk_mem / 1024))" "$(echo "$disk_cpu / 1000" | bc -l)"
+done
 if [ -n "$aws_s" ]; then
-  printf '| `aws s3 cp` of the finished dump to s3rver (anchor, upload only) | %.1f | %s | 1.00x | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
-  printf '| console → s3rver (dump and upload together) | %.1f | %s | %.2fx vs aws s3 cp; %.2fx vs dump+cp | %d MB |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$aws_s / $s3_s" | bc -l)" "$(echo "($raw_s + $aws_s) / $s3_s" | bc -l)" "$((s3_mem / 1024))"
+  printf '| `aws s3 cp` of the finished dump to s3rver (anchor, upload only) | %.1f | %s | 1.00x | – | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
+  printf '| console → s3rver (dump and upload together) | %.1f | %s | %.2fx vs aws s3 cp; %.2fx vs dump+cp | %d MB | %.1f s |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$aws_s / $s3_s" | bc -l)" "$(echo "($raw_s + $aws_s) / $s3_s" | bc -l)" "$((s3_mem / 1024))" "$(echo "$s3_cpu / 1000" | bc -l)"
 else
-  printf '| console → s3rver (awscli not installed: no anchor) | %.1f | %s | – | %d MB |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$((s3_mem / 1024))"
+  printf '| console → s3rver (no anchor: awscli missing or KC_BENCH_S3_ONLY) | %.1f | %s | – | %d MB | %.1f s |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$((s3_mem / 1024))" "$(echo "$s3_cpu / 1000" | bc -l)"
 fi

@@ -82,6 +82,36 @@ public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime
         Assert.NotEmpty(ticker);
     }
 
+    [Fact]
+    public async Task LogsPage_LevelChipThenDownloadShown_FileHoldsExactlyTheShownLines()
+    {
+        await RunAsync("kpi", "i=0; while true; do echo \"known line $i\"; i=$((i+1)); sleep 0.2; done");
+        await RunAsync("worker", "while true; do echo '[2026-11-25 10:00:00,000: INFO/MainProcess] Task kpi.tasks.sync succeeded'; " +
+            "echo 'WARNING retrying export' >&2; echo '{\"level\":\"error\",\"msg\":\"export failed\"}'; sleep 0.5; done");
+        await SignInAsync($"/logs?container={_prefix}-kobofe-kpi-1&container={_prefix}-kobofe-worker-1");
+        var rows = _page.GetByTestId("log-row");
+        await _page.GetByTestId("show-logs").ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "export failed" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "known line" }).First).ToBeVisibleAsync();
+
+        await _page.GetByTestId("level-error").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("log-status")).ToContainTextAsync("(levels: error)");
+        // Stop the view from moving while it is compared with the file.
+        await _page.GetByTestId("pause").ClickAsync();
+        var shown = (await rows.Locator(".log-text").AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByTestId("download-shown").ClickAsync());
+
+        Assert.Matches(@"^logs-shown-\d{8}-\d{6}\.log$", download.SuggestedFilename);
+        var saved = Path.Combine(Path.GetTempPath(), $"{_prefix}-{download.SuggestedFilename}");
+        await download.SaveAsAsync(saved);
+        var lines = (await File.ReadAllLinesAsync(saved)).Where(l => l.Length > 0).ToList();
+        File.Delete(saved);
+        Assert.NotEmpty(shown);
+        Assert.All(shown, t => Assert.Contains("export failed", t, StringComparison.Ordinal));
+        Assert.Equal(shown.Count, lines.Count);
+        Assert.All(lines, l => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\S+ " + _prefix + @"-kobofe-worker-1 stdout \{""level"":""error"",""msg"":""export failed""\}$", l));
+    }
+
     private async Task<int> LatestTickAsync()
     {
         var texts = await _page.GetByTestId("log-row").Filter(new() { HasText = "known line" }).Locator(".log-text").AllInnerTextsAsync();

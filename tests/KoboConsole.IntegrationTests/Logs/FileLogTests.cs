@@ -54,6 +54,10 @@ public sealed class FileLogTests(TestBedFixture fixture)
             Assert.EndsWith(".log", line.Stream, StringComparison.Ordinal);
             Assert.Equal(info.Containers["nginx"], line.ContainerName);
             Assert.NotNull(line.Level);
+            // The time nginx wrote in the line (whole seconds), not the moment the console read it.
+            Assert.False(line.ReadTime, "the access-log line kept the read time: its timestamp was not parsed");
+            Assert.Equal(0, line.Timestamp.Millisecond);
+            Assert.InRange(line.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-3), DateTimeOffset.UtcNow.AddSeconds(2));
         }
         finally
         {

@@ -12,6 +12,18 @@ public sealed record LogItem(string Container, string ContainerName, DateTimeOff
 
     public bool IsMarker => Stream is Gap or Notice;
 
+    /// <summary>
+    /// True when <see cref="Timestamp"/> is when the console read the line, not when it was
+    /// written: file lines whose format carries no time the console knows (see <see cref="LineTimestamp"/>).
+    /// </summary>
+    public bool ReadTime { get; init; }
+
+    /// <summary>A line read from a log file: its own time when the format is known, else the read time, marked.</summary>
+    public static LogItem FromFile(LogSourceKey source, string stream, string text, DateTimeOffset readAt) =>
+        LineTimestamp.Parse(text) is { } written
+            ? new(source.ContainerId, source.ContainerName, written, stream, text, LevelDetector.Detect(text, stream))
+            : new(source.ContainerId, source.ContainerName, readAt, stream, text, LevelDetector.Detect(text, stream)) { ReadTime = true };
+
     public static LogItem Marker(LogSourceKey source, string kind, string text, DateTimeOffset at) =>
         new(source.ContainerId, source.ContainerName, at, kind, text, kind == Gap ? "warn" : null);
 }

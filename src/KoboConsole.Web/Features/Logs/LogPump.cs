@@ -12,6 +12,7 @@ public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimePro
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<LogSourceKey, SourceReader> _readers = [];
+    private readonly HashSet<LogSubscription> _viewers = [];
 
     /// <summary>Sources being read right now (for tests and the page's footer).</summary>
     public IReadOnlyList<LogSourceKey> ActiveSources
@@ -21,6 +22,18 @@ public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimePro
             lock (_lock)
             {
                 return [.. _readers.Keys];
+            }
+        }
+    }
+
+    /// <summary>Every viewer's subscription right now (buffer fill and drops, for tests and diagnostics).</summary>
+    public IReadOnlyList<LogSubscription> Viewers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _viewers];
             }
         }
     }
@@ -36,6 +49,7 @@ public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimePro
         });
         lock (_lock)
         {
+            _viewers.Add(subscription);
             foreach (var source in sources.Distinct())
             {
                 if (!_readers.TryGetValue(source, out var reader))
@@ -60,6 +74,7 @@ public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimePro
     {
         lock (_lock)
         {
+            _viewers.Remove(subscription);
             foreach (var source in subscription.Sources.Distinct())
             {
                 if (_readers.TryGetValue(source, out var reader) && reader.Remove(subscription) == 0)

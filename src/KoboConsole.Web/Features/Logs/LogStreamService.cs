@@ -157,7 +157,7 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
         var result = await hosts.Get(key.Host).ExecAsync(key.ContainerId, ["tail", "-n", tail.ToString(CultureInfo.InvariantCulture), key.File!], cancellationToken);
         var at = time.GetUtcNow();
         var stream = key.FileStream!;
-        return [.. result.Stdout.Split('\n').SkipLast(1).Select(t => new LogItem(key.ContainerId, key.ContainerName, at, stream, t.TrimEnd('\r'), LevelDetector.Detect(t, stream)))];
+        return [.. result.Stdout.Split('\n').SkipLast(1).Select(t => LogItem.FromFile(key, stream, t.TrimEnd('\r'), at))];
     }
 }
 

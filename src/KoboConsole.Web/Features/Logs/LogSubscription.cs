@@ -28,8 +28,11 @@ public sealed class LogSubscription : IDisposable
 
     public IReadOnlyList<LogSourceKey> Sources { get; }
 
-    /// <summary>Every line dropped for this viewer so far.</summary>
-    public long TotalDropped => Interlocked.Read(ref _totalDropped);
+    /// <summary>Every line dropped for this viewer so far (reported in a gap item or about to be).</summary>
+    public long TotalDropped => Interlocked.Read(ref _totalDropped) + Interlocked.Read(ref _dropped);
+
+    /// <summary>Items waiting for the viewer right now; never more than the capacity.</summary>
+    public int Buffered => _channel.Reader.Count;
 
     /// <summary>Never blocks: a full buffer drops its oldest item.</summary>
     internal void Publish(LogItem item) => _channel.Writer.TryWrite(item);

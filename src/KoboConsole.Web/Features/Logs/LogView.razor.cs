@@ -61,6 +61,7 @@ public sealed partial class LogView
 
         Trim(_lines);
         Trim(_waiting);
+        _visible = null;
         QueueRender();
     }
 
@@ -69,6 +70,7 @@ public sealed partial class LogView
         _lines.Clear();
         _waiting.Clear();
         _expanded.Clear();
+        _visible = null;
         Dropped = 0;
         StateHasChanged();
     }
@@ -85,6 +87,7 @@ public sealed partial class LogView
         _lines.AddRange(_waiting);
         _waiting.Clear();
         Trim(_lines);
+        _visible = null;
         StateHasChanged();
         if (_module is not null)
         {

@@ -1,4 +1,5 @@
 using KoboConsole.Web.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Logs;
 
@@ -16,5 +17,16 @@ public static class LogsModule
         builder.Services.AddSingleton<LogSources>();
         builder.Services.AddSingleton<LogStreamService>();
         return builder;
+    }
+
+    /// <summary>
+    /// The hub at /hubs/logs. SignalR closes a connection whose send has waited 10 s by default;
+    /// a viewer that stops reading for longer keeps its connection up to the configured time,
+    /// losing only its oldest lines meanwhile (counted in a gap item), its memory bounded by the buffer.
+    /// </summary>
+    public static HubEndpointConventionBuilder MapLogsHub(this WebApplication app)
+    {
+        var timeout = TimeSpan.FromSeconds(app.Services.GetRequiredService<IOptions<LogsOptions>>().Value.SlowViewerTimeoutSeconds);
+        return app.MapHub<LogsHub>("/hubs/logs", o => o.TransportSendTimeout = timeout);
     }
 }

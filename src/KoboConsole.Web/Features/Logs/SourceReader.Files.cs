@@ -18,11 +18,8 @@ internal sealed partial class SourceReader
         var spec = new ExecSpec { Cmd = FollowCommand(source.File!, 0), AttachStdin = true };
         await using var session = await engine.StartExecAsync(_target, spec, cancellationToken);
         var stream = source.FileStream!;
-        await using var lines = new LineSplitter(text =>
-        {
-            var at = time.GetUtcNow();
-            Publish(new LogItem(_target, source.ContainerName, at, stream, text, LevelDetector.Detect(text, stream)));
-        });
+        var target = source with { ContainerId = _target };
+        await using var lines = new LineSplitter(text => Publish(LogItem.FromFile(target, stream, text, time.GetUtcNow())));
         await session.ReadOutputAsync(lines, 4096, cancellationToken);
     }
 }

@@ -1,12 +1,14 @@
-using System.Buffers;
 using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace KoboConsole.Web.Infrastructure.ObjectStorage;
 
 /// <summary>
-/// A multipart upload fed by writes: a part is sent while the next one fills, so memory stays at
-/// two parts whatever the object's size. Disposed without <see cref="CompleteAsync"/>, it aborts
+/// A multipart upload fed by writes: a part is sent while the next one fills, so its buffers stay
+/// at two parts whatever the object's size. The two buffers belong to the upload and are reused for
+/// every part, instead of renting 16 MB arrays from <c>ArrayPool.Shared</c>, whose per-thread
+/// caches can strand arrays returned on another pool thread. (This alone did not make the process's
+/// memory flat: see docs/benchmarks.md.) Disposed without <see cref="CompleteAsync"/>, it aborts
 /// the upload so no parts are left (and billed) in the bucket.
 /// </summary>
 internal sealed class S3Upload : IObjectUpload
@@ -17,11 +19,11 @@ internal sealed class S3Upload : IObjectUpload
     private readonly string _uploadId;
     private readonly int _partSize;
     private readonly List<PartETag> _parts = [];
-    private byte[] _buffer;
+    private readonly byte[]?[] _buffers = new byte[2][];
+    private int _current;
     private int _filled;
     private int _partNumber;
     private Task? _pending;
-    private byte[]? _pendingBuffer;
     private bool _completed;
 
     public S3Upload(S3ObjectStore store, IAmazonS3 client, string key, string uploadId, int partSize)
@@ -31,11 +33,13 @@ internal sealed class S3Upload : IObjectUpload
         _key = key;
         _uploadId = uploadId;
         _partSize = partSize;
-        _buffer = ArrayPool<byte>.Shared.Rent(partSize);
         Stream = new WriteOnlyStream(WriteAsync);
     }
 
     public Stream Stream { get; }
+
+    // Allocated on first use: an upload of a few bytes (a manifest) needs one buffer, never two.
+    private byte[] Buffer => _buffers[_current] ??= GC.AllocateUninitializedArray<byte>(_partSize);
 
     public async Task<long> CompleteAsync(CancellationToken cancellationToken)
     {
@@ -80,7 +84,7 @@ internal sealed class S3Upload : IObjectUpload
             }
         }
 
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffers[0] = _buffers[1] = null;
     }
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -88,7 +92,7 @@ internal sealed class S3Upload : IObjectUpload
         while (data.Length > 0)
         {
             var n = Math.Min(_partSize - _filled, data.Length);
-            data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
+            data.Span[..n].CopyTo(Buffer.AsSpan(_filled));
             _filled += n;
             data = data[n..];
             if (_filled == _partSize)
@@ -100,13 +104,13 @@ internal sealed class S3Upload : IObjectUpload
 
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
+        // The other buffer is free once the part sent from it is done.
         await WaitPendingAsync();
-        var buffer = _buffer;
+        var buffer = Buffer;
         var length = _filled;
         var number = ++_partNumber;
-        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        _current ^= 1;
         _filled = 0;
-        _pendingBuffer = buffer;
         _pending = UploadPartAsync(buffer, length, number, cancellationToken);
     }
 
@@ -140,8 +144,6 @@ internal sealed class S3Upload : IObjectUpload
         finally
         {
             _pending = null;
-            ArrayPool<byte>.Shared.Return(_pendingBuffer!);
-            _pendingBuffer = null;
         }
     }
 }
