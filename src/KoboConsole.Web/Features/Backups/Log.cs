@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Backup item {Name} failed (attempt {Attempt}): {Reason}")]
     public static partial void ItemFailed(ILogger logger, string name, int attempt, string reason);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Backup run {RunId} was already started by a console that stopped; it is failed by the start-up recovery, not resumed")]
+    public static partial void RunAlreadyStarted(ILogger logger, string runId);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Could not remove what interrupted backup run {RunId} left ({Pending}): {Reason}")]
+    public static partial void CleanupFailed(ILogger logger, string runId, string pending, string reason);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Removed {Count} partial backup file(s) under {Root} left by a stopped console")]
+    public static partial void PartialsSwept(ILogger logger, int count, string root);
 }

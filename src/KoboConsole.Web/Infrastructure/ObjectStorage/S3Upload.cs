@@ -37,6 +37,8 @@ internal sealed class S3Upload : IObjectUpload
 
     public Stream Stream { get; }
 
+    public string UploadId => _uploadId;
+
     public async Task<long> CompleteAsync(CancellationToken cancellationToken)
     {
         if (_filled > 0 || _partNumber == 0)
