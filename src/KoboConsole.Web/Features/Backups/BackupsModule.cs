@@ -21,6 +21,8 @@ public static class BackupsModule
         builder.Services.AddSingleton<BackupCatalog>();
         builder.Services.AddSingleton<BackupRunner>();
         builder.Services.AddSingleton<IRunCleanup, BackupRunCleanup>();
+        builder.Services.AddSingleton<S3Status>();
+        builder.Services.AddHostedService<S3StartupCheck>();
         builder.Services.AddSingleton<BackupService>();
         builder.Services.AddTransient<BackupJob>();
         builder.Services.AddSingleton<IMigrationSource, SchedulesMigrations>();

@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Could not remove what interrupted backup run {RunId} left ({Pending}): {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string runId, string pending, string reason);
 
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "S3 start-up check failed: {Problem} Backups to S3 will fail until this is fixed.")]
+    public static partial void S3CheckFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Information, Message = "S3 start-up check passed: {Bucket}")]
+    public static partial void S3CheckPassed(ILogger logger, string bucket);
+
     [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Removed {Count} partial backup file(s) under {Root} left by a stopped console")]
     public static partial void PartialsSwept(ILogger logger, int count, string root);
 }
