@@ -32,14 +32,14 @@ public sealed class LoadBenchmarks(DockerFixture fixture, ITestOutputHelper outp
         var counters = new Counters();
         var hubs = new List<HubConnection>();
         var tasks = new List<Task>();
+        var token = await console.TokenAsync(Timeout);
         for (var c = 0; c < 20; c++)
         {
-            var hub = await console.ConnectAsync(Timeout);
+            var hub = await console.ConnectAsync(token, Timeout);
             hubs.Add(hub);
             tasks.Add(Task.Run(() => ViewAsync(hub, ids, counters, stop.Token)));
         }
 
-        var token = await console.TokenAsync(Timeout);
         for (var p = 0; p < 5; p++)
         {
             tasks.Add(Task.Run(() => PollTopologyAsync(console.Address, token, counters, stop.Token)));

@@ -110,9 +110,12 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken)
+    public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        await ConnectAsync(await TokenAsync(cancellationToken), cancellationToken);
+
+    /// <summary>A hub connection with a token already made (token requests are limited to 20 a minute).</summary>
+    public async Task<HubConnection> ConnectAsync(string token, CancellationToken cancellationToken)
     {
-        var token = await TokenAsync(cancellationToken);
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(Address, "/hubs/logs"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
