@@ -14,9 +14,15 @@ using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
+
+if (HealthCheckCommand.IsRequested(args))
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
 
 try
 {
@@ -30,8 +36,11 @@ try
         .Add<LogsOptions>(LogsOptions.Section)
         .Add<BackupsOptions>(BackupsOptions.Section)
         .Add<S3Options>(S3Options.Section)
+        .Add<ProxyOptions>(ProxyOptions.Section)
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention"));
     builder.Services.AddHostedService<StartupTasks>();
+    builder.AddForwardedHeaders();
+    builder.AddMetrics();
     builder.AddStorage();
     builder.AddAuth();
     builder.AddJobs();
@@ -58,6 +67,7 @@ try
 
     var app = builder.Build();
 
+    app.UseForwardedHeaders();
     app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
@@ -69,6 +79,7 @@ try
 
     app.MapStaticAssets().AllowAnonymous();
     app.MapHealth();
+    app.MapMetrics();
     app.MapAuth();
     app.MapAudit();
     app.MapTopology();

@@ -17,7 +17,7 @@ public interface IRunCleanup
 /// start-up, and on every heartbeat for runs of other instances that stopped heartbeating.
 /// SQLite allows one console per database, so at start-up every running run is an orphan;
 /// with PostgreSQL a run is an orphan once its owner has missed heartbeats for <see cref="StaleAfter"/>.
-/// See docs/decisions/0005-interrupted-runs.md.
+/// See docs/decisions/0007-interrupted-runs.md.
 /// </summary>
 public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCleanup> cleanups, ConsoleDb db, AuditLog audit, TimeProvider time, ILogger<RunRecovery> logger)
 {
