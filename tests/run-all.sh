@@ -36,6 +36,13 @@ if [ ! -x "$s3rver_dir/node_modules/.bin/s3rver" ]; then
   mkdir -p "$s3rver_dir"
   npm install --prefix "$s3rver_dir" --no-audit --no-fund --silent s3rver@3 >/dev/null
 fi
+# A fork of it that verifies SigV4 signatures (wrong secret keys fail), for the S3 fault tests.
+strict_dir=/var/cache/kobo-testbed/npm-strict
+if [ ! -f "$strict_dir/node_modules/@20minutes/s3rver/lib/cli.js" ]; then
+  log "installing @20minutes/s3rver (npm)"
+  mkdir -p "$strict_dir"
+  npm install --prefix "$strict_dir" --no-audit --no-fund --silent --engine-strict=false @20minutes/s3rver@5 >/dev/null
+fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (see global.json) is required and cannot be installed by this script." >&2; exit 1; }
 
 # 2. The Docker engine and the test-bed images (cached by a hash of their inputs).

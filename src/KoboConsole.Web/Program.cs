@@ -65,6 +65,7 @@ try
     builder.Services.AddProblemDetails();
     builder.Services.AddLoginRateLimit();
     builder.Services.AddExceptionHandler<BadRequestHandler>();
+    builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
     // Always surface unreadable requests to BadRequestHandler (by default only in Development).
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     builder.Services.ConfigureHttpJsonOptions(o =>

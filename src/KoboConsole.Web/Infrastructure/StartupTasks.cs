@@ -32,6 +32,8 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
                 : $"KoboConsole cannot use its SQLite database under KoboConsole:Storage:DataDirectory: {ex.Message}. Check that the folder is writable.", ex);
         }
         await services.GetRequiredService<AuthBootstrap>().RunAsync(cancellationToken);
+        // Before Hangfire's server starts: runs of a killed console are failed and cleaned first.
+        await services.GetRequiredService<Features.Runs.RunRecovery>().RecoverAsync(atStartup: true, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

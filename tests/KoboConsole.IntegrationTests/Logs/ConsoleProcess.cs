@@ -9,25 +9,37 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KoboConsole.IntegrationTests.Logs;
 
-/// <summary>The console's Release build as a separate process (for benchmarks: its memory is its own).</summary>
+/// <summary>
+/// The console's build as a separate process (for benchmarks: its memory is its own; for fault
+/// tests: it can be SIGKILLed and started again on the same data directory).
+/// </summary>
 internal sealed class ConsoleProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
 
-    private ConsoleProcess(Process process, Uri address, string dataDir)
+    private ConsoleProcess(Process process, Uri address, string dataDir, bool ownsDataDir)
     {
         _process = process;
         Address = address;
         _dataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
     }
+
+    public string DataDirectory => _dataDir;
 
     public Uri Address { get; }
 
-    public static async Task<ConsoleProcess> StartAsync(string prefix)
+    /// <summary>
+    /// Starts the Release build (benchmarks), or <paramref name="configuration"/>'s. A given
+    /// <paramref name="dataDir"/> is kept on dispose (the caller owns it); extra settings go in
+    /// <paramref name="environment"/> (<c>KoboConsole__Backups__Directory</c>...).
+    /// </summary>
+    public static async Task<ConsoleProcess> StartAsync(string prefix, IDictionary<string, string>? environment = null, string? dataDir = null, string configuration = "Release")
     {
         var project = Path.Combine(ScriptRunner.RepoRoot, "src", "KoboConsole.Web");
-        var dll = Path.Combine(project, "bin", "Release", "net10.0", "KoboConsole.Web.dll");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "KoboConsole.Web.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"Build it first: dotnet build -c Release src/KoboConsole.Web ({dll} is missing).");
@@ -37,7 +49,8 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var dataDir = Directory.CreateTempSubdirectory("koboconsole-bench-").FullName;
+        var ownsDataDir = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("koboconsole-bench-").FullName;
         var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = project, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -46,6 +59,10 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         info.Environment["KoboConsole__Auth__BootstrapAdmin__Password"] = ConsoleAppFactory.AdminPassword;
         info.Environment["KoboConsole__Stack__Prefix"] = prefix;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         var process = Process.Start(info)!;
         // The console's own log, for when a benchmark fails.
         var log = new StreamWriter("/tmp/kobo-bench-console.log", append: true) { AutoFlush = true };
@@ -53,7 +70,7 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var console = new ConsoleProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir);
+        var console = new ConsoleProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDir, ownsDataDir);
         using var http = new HttpClient { BaseAddress = console.Address };
         for (var i = 0; i < 120; i++)
         {
@@ -76,12 +93,29 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         throw new InvalidOperationException("The console process did not answer /healthz within 30 s.");
     }
 
-    public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>A new API token of the bootstrap admin.</summary>
+    public async Task<string> TokenAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = Address };
         using var response = await http.PostAsync(new Uri("/api/v1/tokens", UriKind.Relative),
-            JsonContent.Create(new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "bench" }), cancellationToken);
-        var token = (await response.Content.ReadFromJsonAsync<Dictionary<string, string>>(cancellationToken))!["token"];
+            JsonContent.Create(new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "t" + Guid.NewGuid().ToString("N")[..8] }), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<Dictionary<string, string>>(cancellationToken))!["token"];
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        await ConnectAsync(await TokenAsync(cancellationToken), cancellationToken);
+
+    /// <summary>A hub connection with a token already made (token requests are limited to 20 a minute).</summary>
+    public async Task<HubConnection> ConnectAsync(string token, CancellationToken cancellationToken)
+    {
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(Address, "/hubs/logs"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
@@ -98,9 +132,18 @@ internal sealed class ConsoleProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
         _process.Dispose();
+        if (!_ownsDataDir)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDir, recursive: true);

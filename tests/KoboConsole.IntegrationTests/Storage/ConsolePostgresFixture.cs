@@ -5,11 +5,15 @@ namespace KoboConsole.IntegrationTests.Storage;
 
 /// <summary>
 /// A real PostgreSQL 15 for the console's OWN storage (not kobo's): a container from the test
-/// bed's services image, published on a free loopback port, removed at the end.
+/// bed's services image, published on a free loopback port (fixed, so it survives a stop and a
+/// start: see <see cref="StopAsync"/>), removed at the end.
 /// </summary>
 public sealed class ConsolePostgresFixture : IAsyncLifetime
 {
     private const string Password = "console-db-password";
+    private const string Ready = "database system is ready to accept connections";
+    private const string Starting = "starting PostgreSQL";
+    private int _starts;
     private readonly string _name = "kc-storage-pg-" + Guid.NewGuid().ToString("N")[..8];
 
     public string ConnectionString { get; private set; } = "";
@@ -20,17 +24,41 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
         Assert.True(images.ExitCode == 0, images.StdErr);
         await DockerAsync("run", "-d", "--name", _name, "--label", "org.koboconsole.test=storage",
             "-e", "POSTGRES_USER=console", "-e", $"POSTGRES_PASSWORD={Password}", "-e", "KPI_POSTGRES_DB=koboconsole",
-            "-p", "127.0.0.1::5432", "kobo-testbed/services:latest", "kobo-postgres");
+            "-p", $"127.0.0.1:{Backups.S3rverFixture.FreePort()}:5432", "kobo-testbed/services:latest", "kobo-postgres");
         var port = (await DockerAsync("port", _name, "5432/tcp")).Trim().Split(':')[^1];
         ConnectionString = $"Host=127.0.0.1;Port={port};Database=koboconsole;Username=console;Password={Password};Timeout=5";
+        _starts = await WaitReadyAsync(0);
+    }
+
+    /// <summary>Stops the server (the console's database goes away); <see cref="StartAsync"/> brings it back on the same port.</summary>
+    public Task StopAsync() => DockerAsync("stop", "-t", "10", _name);
+
+    public async Task StartAsync()
+    {
+        await DockerAsync("start", _name);
+        _starts = await WaitReadyAsync(_starts);
+    }
+
+    // The container's log accumulates over starts: waits for a start after the first
+    // <paramref name="startsBefore"/> and a "ready" line after it; returns the starts seen.
+    private async Task<int> WaitReadyAsync(int startsBefore)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await DockerAsync("logs", _name)).Contains("database system is ready to accept connections", StringComparison.Ordinal)
-               || !(await DockerAsync("logs", _name)).Contains("starting PostgreSQL", StringComparison.Ordinal))
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, "PostgreSQL did not start:\n" + await DockerAsync("logs", _name));
+            var logs = await DockerAsync("logs", _name);
+            var starts = CountOf(logs, Starting);
+            if (starts > startsBefore && logs[logs.LastIndexOf(Starting, StringComparison.Ordinal)..].Contains(Ready, StringComparison.Ordinal))
+            {
+                return starts;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "PostgreSQL did not start:\n" + logs);
             await Task.Delay(300);
         }
     }
+
+    private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
     public async Task DisposeAsync() => await DockerAsync("rm", "-f", "-v", _name);
 

@@ -109,6 +109,7 @@ public sealed partial class BackupRunner
     private async Task<ManifestItem> StreamItemAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, DateTimeOffset started, CancellationToken ct)
     {
         await using var upload = await target.OpenAsync(item.Folder, item.FileName, ct);
+        await runs.SetItemPendingAsync(runId, seq, upload.Pending, ct);
         await using var hashing = new HashingStream(upload.Stream,
             (bytes, c) => runs.UpdateItemAsync(runId, seq, RunStates.Running, bytes, null, null, null, c));
         var facts = await item.ProduceAsync(hashing, ct);

@@ -42,6 +42,14 @@ public sealed partial class BackupRunner(
             return;
         }
 
+        if (run.State == RunStates.Running)
+        {
+            // Hangfire redelivered the job of a console that died: RunRecovery fails that run
+            // (never resumed; see docs/decisions/0009-interrupted-runs.md).
+            Log.RunAlreadyStarted(logger, runId);
+            return;
+        }
+
         var request = JsonSerializer.Deserialize<StartBackupRequest>(run.Request ?? "{}", BackupManifest.Json) ?? new StartBackupRequest(null, null);
         var stores = request.Stores ?? BackupStores.All;
         var targetKind = request.Target ?? BackupTargets.Disk;

@@ -1,4 +1,5 @@
 using KoboConsole.Web.Features.Backups.Schedules;
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
@@ -19,6 +20,9 @@ public static class BackupsModule
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();
         builder.Services.AddSingleton<BackupRunner>();
+        builder.Services.AddSingleton<IRunCleanup, BackupRunCleanup>();
+        builder.Services.AddSingleton<S3Status>();
+        builder.Services.AddHostedService<S3StartupCheck>();
         builder.Services.AddSingleton<BackupService>();
         builder.Services.AddTransient<BackupJob>();
         builder.Services.AddSingleton<IMigrationSource, SchedulesMigrations>();

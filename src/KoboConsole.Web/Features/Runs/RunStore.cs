@@ -4,7 +4,7 @@ using KoboConsole.Web.Infrastructure.Storage;
 namespace KoboConsole.Web.Features.Runs;
 
 /// <summary>Runs in the console's database: the page and the API read them, jobs write them.</summary>
-public sealed class RunStore(ConsoleDb db, TimeProvider time)
+public sealed partial class RunStore(ConsoleDb db, TimeProvider time, ConsoleInstance instance)
 {
     private const int MaxLogLines = 500;
 
@@ -19,8 +19,8 @@ public sealed class RunStore(ConsoleDb db, TimeProvider time)
     }
 
     public async Task StartAsync(string runId, CancellationToken cancellationToken)
-        => await ExecAsync("UPDATE runs SET state = @state, started_at = COALESCE(started_at, @now) WHERE id = @runId",
-            new { runId, state = RunStates.Running, now = Now() }, cancellationToken);
+        => await ExecAsync("UPDATE runs SET state = @state, started_at = COALESCE(started_at, @now), owner = @owner, heartbeat_at = @now WHERE id = @runId",
+            new { runId, state = RunStates.Running, now = Now(), owner = instance.Id }, cancellationToken);
 
     public async Task FinishAsync(string runId, string state, string? error, CancellationToken cancellationToken)
         => await ExecAsync("UPDATE runs SET state = @state, error = @error, finished_at = @now, step = NULL WHERE id = @runId",
@@ -61,7 +61,8 @@ public sealed class RunStore(ConsoleDb db, TimeProvider time)
             """
             UPDATE run_items SET state = @state, bytes = @bytes, sha256 = @sha256, backup_id = @backupId, error = @error,
                 started_at = COALESCE(started_at, @now),
-                finished_at = CASE WHEN @state IN ('succeeded', 'failed', 'cancelled') THEN @now ELSE NULL END
+                finished_at = CASE WHEN @state IN ('succeeded', 'failed', 'cancelled') THEN @now ELSE NULL END,
+                pending = CASE WHEN @state IN ('succeeded', 'failed', 'cancelled') THEN NULL ELSE pending END
             WHERE run_id = @runId AND seq = @seq
             """,
             new { runId, seq, state, bytes, sha256, backupId, error, now = Now() }, cancellationToken);

@@ -45,5 +45,13 @@ internal sealed class RunsMigrations : IMigrationSource
                 PRIMARY KEY (run_id, seq)
             );
             """),
+        // Who runs a run, and when it last said so: runs whose owner stopped heartbeating were
+        // interrupted (console killed); pending names what to clean up for an unfinished item.
+        new("2026-11-25.30-runs-owner-heartbeat",
+            """
+            ALTER TABLE runs ADD COLUMN owner TEXT NULL;
+            ALTER TABLE runs ADD COLUMN heartbeat_at BIGINT NULL;
+            ALTER TABLE run_items ADD COLUMN pending TEXT NULL;
+            """),
     ];
 }

@@ -135,6 +135,7 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
         if (was is null || was.Live)
         {
             Log.EventStreamBroken(logger, host, reason);
+            RequestRefresh(); // so the page shows the host unreachable, not its last list
         }
 
         _streams[host] = new EventStreamState(host, false, reason, was is { Live: false } ? was.Since : time.GetUtcNow());

@@ -1,4 +1,5 @@
 using Dapper;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Infrastructure.Storage;
 
@@ -7,7 +8,9 @@ namespace KoboConsole.Web.Infrastructure.Http;
 /// <summary>
 /// /healthz says the process is alive; /readyz says whether it can work: the console's database
 /// answers and every Docker host is reachable. It names the failing checks (not their errors,
-/// which can hold endpoints): 200 when all pass, 503 otherwise.
+/// which can hold endpoints): 200 when all pass, 503 otherwise. The S3 start-up check is listed
+/// when a bucket is configured but is advisory: a console that cannot reach S3 still serves
+/// (what failed is in the log and on the Backups page, not here: /readyz is anonymous).
 /// </summary>
 public static class ReadinessEndpoint
 {
@@ -18,7 +21,7 @@ public static class ReadinessEndpoint
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(ConsoleDb db, HostStatusService hosts, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(ConsoleDb db, HostStatusService hosts, S3Status s3, CancellationToken ct)
     {
         var checks = new List<object>();
         bool databaseOk;
@@ -35,6 +38,11 @@ public static class ReadinessEndpoint
         checks.Add(new { name = "database", ok = databaseOk });
         var statuses = await hosts.CheckAllAsync(ct);
         checks.AddRange(statuses.Select(h => new { name = $"docker:{h.Name}", ok = h.Reachable }));
+        if (s3.State != S3Status.States.NotConfigured)
+        {
+            checks.Add(new { name = "s3", ok = s3.State != S3Status.States.Failed, advisory = true });
+        }
+
         var ready = databaseOk && statuses.All(h => h.Reachable);
         return Results.Json(new { status = ready ? "ready" : "not-ready", checks }, statusCode: ready ? 200 : 503);
     }

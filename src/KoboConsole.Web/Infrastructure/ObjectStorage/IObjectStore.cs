@@ -9,6 +9,12 @@ public interface IObjectStore : IDisposable
     /// <summary>A multipart upload fed as a stream, one part buffered at a time; disposing it uncompleted aborts it.</summary>
     Task<IObjectUpload> StartUploadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Aborts a multipart upload another process started (found after a crash); no error when it is already gone.</summary>
+    Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Multipart uploads started and neither completed nor aborted, under the prefix.</summary>
+    Task<IReadOnlyList<string>> ListIncompleteUploadsAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StoredObject>> ListAsync(CancellationToken cancellationToken);
 
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
@@ -25,6 +31,8 @@ public sealed record StoredObject(string Key, long Size, DateTimeOffset LastModi
 public interface IObjectUpload : IAsyncDisposable
 {
     Stream Stream { get; }
+
+    string UploadId { get; }
 
     /// <summary>Uploads the last part, completes the upload and returns the size S3 reports for the object.</summary>
     Task<long> CompleteAsync(CancellationToken cancellationToken);

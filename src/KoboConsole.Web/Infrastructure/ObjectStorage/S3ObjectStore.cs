@@ -71,6 +71,26 @@ internal sealed class S3ObjectStore : IObjectStore
         return new S3Upload(this, _client, _prefix + key, started.UploadId, _options.PartSizeMb * 1024 * 1024);
     }
 
+    public async Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GuardAsync("abort a multipart upload", () => _client.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = Bucket, Key = _prefix + key, UploadId = uploadId }, cancellationToken));
+        }
+        catch (ObjectStoreException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
+        {
+            // Completed or aborted already.
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListIncompleteUploadsAsync(CancellationToken cancellationToken)
+    {
+        var response = await GuardAsync("list multipart uploads", () => _client.ListMultipartUploadsAsync(
+            new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = _prefix }, cancellationToken));
+        return (response.MultipartUploads ?? []).Select(u => u.Key[_prefix.Length..]).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredObject>> ListAsync(CancellationToken cancellationToken)
     {
         var objects = new List<StoredObject>();

@@ -38,6 +38,8 @@ internal sealed class S3Upload : IObjectUpload
 
     public Stream Stream { get; }
 
+    public string UploadId => _uploadId;
+
     // Allocated on first use: an upload of a few bytes (a manifest) needs one buffer, never two.
     private byte[] Buffer => _buffers[_current] ??= GC.AllocateUninitializedArray<byte>(_partSize);
 

@@ -70,6 +70,16 @@ public sealed class ConsoleDb
         }
     }
 
+    /// <summary>Drops idle pooled connections (after an outage they are dead and would fail one request each).</summary>
+    public void ClearPool()
+    {
+        if (Provider == StorageProvider.PostgreSql)
+        {
+            using var connection = new NpgsqlConnection(_connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
+
     public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);

@@ -40,6 +40,13 @@ public sealed class Leases(ConsoleDb db, TimeProvider time)
         return row is null ? null : new LeaseHolder(row.Name, row.Holder, ConsoleDb.FromUnixMs(row.AcquiredAt), ConsoleDb.FromUnixMs(row.ExpiresAt));
     }
 
+    /// <summary>Drops every lease <paramref name="holder"/> holds (its process died; see RunRecovery).</summary>
+    public async Task ReleaseHeldByAsync(string holder, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM leases WHERE holder = @holder", new { holder }, cancellationToken: cancellationToken));
+    }
+
     internal async Task<bool> RenewAsync(string name, string token, TimeSpan ttl, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);

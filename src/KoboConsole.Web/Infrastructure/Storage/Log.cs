@@ -4,4 +4,10 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied schema migration {MigrationId} ({Provider})")]
     public static partial void MigrationApplied(ILogger logger, string migrationId, StorageProvider provider);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "The console's {Provider} database is unreachable; retrying every second")]
+    public static partial void DatabaseUnreachable(ILogger logger, StorageProvider provider);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "The console's database answers again")]
+    public static partial void DatabaseBack(ILogger logger);
 }

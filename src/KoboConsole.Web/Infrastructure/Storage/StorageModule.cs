@@ -15,6 +15,8 @@ public static class StorageModule
         builder.Services.AddSingleton<DbMigrator>();
         builder.Services.AddSingleton<IMigrationSource, CoreMigrations>();
         builder.Services.AddSingleton<Leases>();
+        builder.Services.AddSingleton<DatabaseHealth>();
+        builder.Services.AddHostedService<DatabaseMonitor>();
 
         // Keys that sign the login cookie and antiforgery tokens live in the console's database:
         // they survive restarts, and several instances on one PostgreSQL share them (a login on

@@ -56,6 +56,8 @@ public sealed class DiskTarget(string root) : IBackupTarget
 
         public Stream Stream => stream;
 
+        public string Pending => BackupRunCleanup.DiskPrefix + partial;
+
         public async Task<string> CompleteAsync(long expectedBytes, CancellationToken cancellationToken)
         {
             await stream.FlushAsync(cancellationToken);

@@ -32,6 +32,9 @@ public interface IBackupUpload : IAsyncDisposable
 {
     Stream Stream { get; }
 
+    /// <summary>What to remove if the process dies before this upload ends (<c>disk:&lt;path&gt;</c>, <c>s3:&lt;upload id&gt; &lt;key&gt;</c>); see <see cref="BackupRunCleanup"/>.</summary>
+    string Pending { get; }
+
     /// <summary>
     /// Makes the file durable and visible under its final name after checking that the stored
     /// size equals <paramref name="expectedBytes"/>; returns its key.

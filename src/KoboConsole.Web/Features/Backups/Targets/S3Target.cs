@@ -65,6 +65,8 @@ public sealed class S3Target(IObjectStore store, TimeProvider time) : IBackupTar
     {
         public Stream Stream => upload.Stream;
 
+        public string Pending => $"{BackupRunCleanup.S3Prefix}{upload.UploadId} {key}";
+
         public async Task<string> CompleteAsync(long expectedBytes, CancellationToken cancellationToken)
         {
             var stored = await Guard(() => upload.CompleteAsync(cancellationToken));

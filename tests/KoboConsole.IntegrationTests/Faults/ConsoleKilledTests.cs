@@ -1,0 +1,94 @@
+using System.Text.Json;
+using KoboConsole.IntegrationTests.Backups;
+using KoboConsole.IntegrationTests.TestBed;
+
+namespace KoboConsole.IntegrationTests.Faults;
+
+/// <summary>
+/// The console process SIGKILLed in the middle of a backup and started again on the same data:
+/// the start-up recovery fails the run ("interrupted by a console restart"), removes the partial
+/// file or aborts the multipart upload, and releases the store's lock so a new backup runs.
+/// </summary>
+[Collection(TestBedDefinition.Name)]
+public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>
+{
+    [Fact]
+    public async Task Backup_ConsoleKilledMidDumpToDisk_FailedPartialRemovedAndLockReleased()
+    {
+        var id = TestBedFixture.NewStackId("prefixed");
+        var stack = await fixture.UpAsync("prefixed", id, "q" + id[^6..], CancellationToken.None);
+        var dir = Directory.CreateTempSubdirectory("kc-fault-backups-").FullName;
+        try
+        {
+            await FaultConsole.CreateBigTableAsync(stack, 1_500_000);
+            await using var console = await FaultConsole.StartAsync(stack.Prefix!, new()
+            {
+                ["KoboConsole__Backups__Directory"] = dir,
+                ["KoboConsole__Backups__ItemRetries"] = "0",
+            });
+            var runId = await console.StartBackupAsync("postgres", "disk");
+            var during = await console.WaitRunAsync(runId, FaultConsole.Streamed(1_000_000), TimeSpan.FromMinutes(2));
+            Assert.Equal("running", during.GetProperty("state").GetString());
+            Assert.Contains(Files(dir), f => f.EndsWith(".pg_dump.partial", StringComparison.Ordinal));
+
+            await console.KillAndRestartAsync();
+
+            // The recovery runs before the restarted console listens: no waiting needed.
+            var run = await console.RunAsync(runId);
+            Assert.Equal("failed", run.GetProperty("state").GetString());
+            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
+            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
+            Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+
+            var next = await console.StartBackupAsync("postgres", "disk");
+            var again = await console.WaitRunAsync(next, FaultConsole.Finished, TimeSpan.FromMinutes(4));
+            Assert.True(again.GetProperty("state").GetString() == "succeeded", again.ToString());
+            Assert.DoesNotContain(Log(again), l => l.Contains("waiting for another", StringComparison.Ordinal));
+            Assert.Equal(2, Files(dir).Count(f => f.EndsWith(".pg_dump", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await fixture.DownAsync(id, CancellationToken.None);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backup_ConsoleKilledMidUploadToS3_FailedAndMultipartUploadAborted()
+    {
+        var id = TestBedFixture.NewStackId("prefixed");
+        var stack = await fixture.UpAsync("prefixed", id, "w" + id[^6..], CancellationToken.None);
+        var s3Prefix = "kill-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            await FaultConsole.CreateBigTableAsync(stack, 1_500_000);
+            var environment = s3.Settings(s3Prefix).ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value!);
+            environment["KoboConsole__Backups__ItemRetries"] = "0";
+            await using var console = await FaultConsole.StartAsync(stack.Prefix!, environment);
+            using var store = s3.Store(s3Prefix);
+            var runId = await console.StartBackupAsync("postgres", "s3");
+            // Past the first 5 MB part: the upload holds parts on the server.
+            await console.WaitRunAsync(runId, FaultConsole.Streamed(7 * 1024 * 1024), TimeSpan.FromMinutes(2));
+            Assert.Single(await store.ListIncompleteUploadsAsync(CancellationToken.None));
+
+            await console.KillAndRestartAsync();
+
+            var run = await console.RunAsync(runId);
+            Assert.Equal("failed", run.GetProperty("state").GetString());
+            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: aborted the incomplete upload of postgres/", StringComparison.Ordinal));
+            Assert.Empty(await store.ListIncompleteUploadsAsync(CancellationToken.None));
+            Assert.Empty(s3.ObjectKeys(s3Prefix));
+        }
+        finally
+        {
+            await fixture.DownAsync(id, CancellationToken.None);
+        }
+    }
+
+    private static List<string> Files(string dir) =>
+        Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).ToList();
+
+    private static List<string> Log(JsonElement run) => run.GetProperty("log").EnumerateArray().Select(l => l.GetString()!).ToList();
+}
