@@ -9,9 +9,10 @@ public sealed record RestoreStepView(string Name, string State, IReadOnlyList<st
     public const string NotRun = "not run";
 
     /// <summary>
-    /// Splits a restore run's log at the runner's step markers (<c>▶ step</c>, <c>✖ step failed: …</c>).
-    /// Steps before the current one succeeded; the current one is running, failed or succeeded
-    /// with the run; later ones are pending, or "not run" once the run has ended.
+    /// Splits a restore run's log at the runner's step markers (<c>▶ step</c>, <c>✖ step failed: …</c>),
+    /// after the <c>HH:mm:ss</c> the run store puts before each line. Steps before the current one
+    /// succeeded (also when the capped log no longer holds their lines); the current one is running,
+    /// failed or ends with the run; later ones are pending, or "not run" once the run has ended.
     /// </summary>
     public static IReadOnlyList<RestoreStepView> From(RunView run)
     {
@@ -21,14 +22,15 @@ public sealed record RestoreStepView(string Name, string State, IReadOnlyList<st
         var current = RestoreSteps.All[0];
         foreach (var line in run.Log)
         {
-            if (line.StartsWith("▶ ", StringComparison.Ordinal) && lines.ContainsKey(line[2..]))
+            var text = WithoutTime(line);
+            if (text.StartsWith("▶ ", StringComparison.Ordinal) && lines.ContainsKey(text[2..]))
             {
-                current = line[2..];
+                current = text[2..];
                 started.Add(current);
                 continue;
             }
 
-            if (line.StartsWith($"✖ {current} failed", StringComparison.Ordinal))
+            if (text.StartsWith($"✖ {current} failed", StringComparison.Ordinal))
             {
                 failed = current;
             }
@@ -37,15 +39,16 @@ public sealed record RestoreStepView(string Name, string State, IReadOnlyList<st
         }
 
         var last = started.Count > 0 ? started[^1] : null;
+        var lastIndex = last is null ? -1 : RestoreSteps.All.ToList().IndexOf(last);
         var finished = RunStates.IsFinished(run.State);
-        return RestoreSteps.All.Select(step =>
+        return RestoreSteps.All.Select((step, index) =>
         {
             string state;
-            if (!started.Contains(step))
+            if (index > lastIndex)
             {
                 state = finished ? NotRun : Pending;
             }
-            else if (step != last)
+            else if (index < lastIndex)
             {
                 state = RunStates.Succeeded;
             }
@@ -60,4 +63,8 @@ public sealed record RestoreStepView(string Name, string State, IReadOnlyList<st
             return new RestoreStepView(step, state, lines[step]);
         }).ToList();
     }
+
+    /// <summary>A log line without its leading <c>HH:mm:ss </c> (see <see cref="RunStore.GetAsync"/>).</summary>
+    private static string WithoutTime(string line) =>
+        line.Length > 9 && line[2] == ':' && line[5] == ':' && line[8] == ' ' && char.IsAsciiDigit(line[0]) ? line[9..] : line;
 }

@@ -28,7 +28,16 @@ public sealed class RestoreStepViewTests
     {
         var steps = RestoreStepView.From(WizardData.Run(RunStates.Running, "▶ pre-flight", "a", "▶ maintenance on", "b", "c"));
 
-        Assert.Equal(["a"], steps[0].Lines);
-        Assert.Equal(["b", "c"], steps[1].Lines);
+        Assert.Equal(["10:00:01 a"], steps[0].Lines);
+        Assert.Equal(["10:00:01 b", "10:00:01 c"], steps[1].Lines);
+    }
+
+    [Fact]
+    public void From_LogCappedBeforeTheFirstSteps_EarlierStepsStillSucceeded()
+    {
+        var steps = RestoreStepView.From(WizardData.Run(RunStates.Running, "10:00:00 some line of the safety backup", "▶ restore"));
+
+        Assert.All(steps.TakeWhile(s => s.Name != RestoreSteps.Restore), s => Assert.Equal(RunStates.Succeeded, s.State));
+        Assert.Equal(RunStates.Running, steps.Single(s => s.Name == RestoreSteps.Restore).State);
     }
 }

@@ -35,7 +35,9 @@ internal static class WizardData
         return new RestorePlan([item], checks, Domain, Domain, ["kobo-kpi", "kobo-worker"]);
     }
 
+    /// <summary>A run whose log lines carry the "HH:mm:ss " the run store puts before each line.</summary>
     public static RunView Run(string state, params string[] log) =>
         new("r42", RestoreRunner.Kind, state, "ada", At, At, RunStates.IsFinished(state) ? At.AddMinutes(1) : null,
-            new RunProgressView(null, 0, null), [], state == RunStates.Failed ? "failed at step 'verify': row counts differ." : null, log, false, null);
+            new RunProgressView(null, 0, null), [], state == RunStates.Failed ? "failed at step 'verify': row counts differ." : null,
+            log.Select(l => "10:00:01 " + l).ToList(), false, null);
 }
