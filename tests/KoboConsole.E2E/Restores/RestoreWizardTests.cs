@@ -27,7 +27,7 @@ public sealed class RestoreWizardTests(BrowserFixture browser)
         var backupRun = await BackupPostgresAsync(api);
         Assert.Equal("5", await PsqlAsync(stack, "DELETE FROM known WHERE g > 5; SELECT count(*) FROM known"));
 
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUri.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUri.ToString(), ViewportSize = new() { Width = 1400, Height = 1700 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/restores");
         await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
