@@ -48,6 +48,13 @@ public sealed class ServiceHealthTests(TestBedFixture fixture)
             Assert.False(mongo.Ok);
             Assert.Contains("MongoDB at", mongo.Error, StringComparison.Ordinal);
             Assert.DoesNotContain(info.PostgresPassword, string.Join("\n", results.Select(r => $"{r.Error} {r.Via} {string.Join(',', r.Facts)}")), StringComparison.Ordinal);
+            // The same probes through the API, as a monitoring script reads them.
+            var body = await api.Client.GetStringAsync("/api/v1/topology/health");
+            var viaApi = System.Text.Json.JsonSerializer.Deserialize<List<ProbeResult>>(body, System.Text.Json.JsonSerializerOptions.Web)!;
+            Assert.StartsWith("15", Fact(Ok(viaApi, "postgres"), "version"), StringComparison.Ordinal);
+            Assert.Equal("200", Fact(Ok(viaApi, "kpi (through nginx)"), "HTTP"));
+            Assert.False(Assert.Single(viaApi, r => r.Service == "mongo").Ok);
+            Assert.DoesNotContain(info.PostgresPassword, body, StringComparison.Ordinal);
         }
         finally
         {

@@ -65,6 +65,26 @@ public sealed class TopologyLiveTests(TestBedFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Live_ASubscriberThrows_OthersAreStillNotifiedOfLaterRefreshes()
+    {
+        // A page whose circuit died can throw from its callback; before the fix that exception
+        // ended the refresh loop and every other open page froze on its last picture.
+        await using var api = await TopologyApi.StartAsync(TopologyApi.Settings("nothing" + Guid.NewGuid().ToString("N")[..6], ("main", MainEngine)));
+        var live = api.App.Services.GetRequiredService<TopologyLive>();
+        using var broken = live.Subscribe(() => throw new ObjectDisposedException("a dead circuit"));
+        var calls = 0;
+        using var counter = live.Subscribe(() => Interlocked.Increment(ref calls));
+        using var probe = new LiveProbe(live);
+        await probe.WaitAsync(l => l.Loaded, "the first refresh");
+        var before = Volatile.Read(ref calls);
+
+        live.RequestRefresh();
+        await probe.WaitAsync(_ => Volatile.Read(ref calls) > before, "a notification after the broken subscriber threw");
+        live.RequestRefresh();
+        await probe.WaitAsync(_ => Volatile.Read(ref calls) > before + 1, "a second one: the refresh loop is still alive");
+    }
+
     private static string? State(TopologyLive live, string service) => live.Current.Containers.FirstOrDefault(c => c.Service == service)?.State;
 
     private static async Task<string> SecondEngineAsync(string name)

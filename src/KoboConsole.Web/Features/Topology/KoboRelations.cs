@@ -2,8 +2,21 @@ using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Topology;
 
-/// <summary>What a link needs to know about one container: its network view and its extra_hosts.</summary>
-public sealed record LinkEnd(string Id, string Host, string Service, IReadOnlyList<NetworkAttachment> Networks, IReadOnlyList<string> ExtraHosts);
+/// <summary>
+/// What a link needs to know about one container: its network view, its extra_hosts and, for
+/// PostgreSQL, kobo's <c>KOBO_POSTGRES_DB_SERVER_ROLE</c> (<c>master</c> or <c>slave</c> in the
+/// 2017–2024 primary/secondary installs; absent otherwise).
+/// </summary>
+public sealed record LinkEnd(string Id, string Host, string Service, IReadOnlyList<NetworkAttachment> Networks, IReadOnlyList<string> ExtraHosts, string? DbRole = null)
+{
+    public const string DbRoleVariable = "KOBO_POSTGRES_DB_SERVER_ROLE";
+
+    public bool IsSecondaryPostgres => Service == "postgres" && DbRole == "slave";
+
+    /// <summary>The role from a container's environment (<c>NAME=value</c> entries).</summary>
+    public static string? DbRoleOf(IEnumerable<string> env) =>
+        env.Where(e => e.StartsWith(DbRoleVariable + "=", StringComparison.Ordinal)).Select(e => e[(DbRoleVariable.Length + 1)..].Trim().ToLowerInvariant()).LastOrDefault();
+}
 
 /// <summary>
 /// kobo's connections (shared/kobo-reference.md §2) and when a link between two containers is
@@ -61,10 +74,22 @@ public static class KoboRelations
         {
             foreach (var a in byService[from])
             {
-                foreach (var b in byService[to])
+                // kobo's services write to the primary only; a secondary gets the replication link below.
+                foreach (var b in byService[to].Where(b => !b.IsSecondaryPostgres))
                 {
                     links.Add(new TopologyLink(a.Id, b.Id, kind, !CanReach(a, b)));
                 }
+            }
+        }
+
+        foreach (var secondary in byService["postgres"].Where(p => p.IsSecondaryPostgres))
+        {
+            foreach (var primary in byService["postgres"].Where(p => !p.IsSecondaryPostgres))
+            {
+                // The secondary reaches its primary at KOBO_POSTGRES_MASTER_ENDPOINT, an address on
+                // the LAN that Docker cannot vouch for: across hosts the link is drawn, not judged.
+                var broken = secondary.Host == primary.Host && !CanReach(secondary, primary);
+                links.Add(new TopologyLink(secondary.Id, primary.Id, "replication", broken));
             }
         }
 

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Event stream of Docker host {HostName} is connected")]
     public static partial void EventStreamConnected(ILogger logger, string hostName);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "A live topology subscriber failed ({ExceptionType}: {Reason}); the others are still notified")]
+    public static partial void SubscriberFailed(ILogger logger, string exceptionType, string reason);
 }

@@ -1,5 +1,6 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Topology.Health;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Topology;
@@ -11,6 +12,9 @@ public static class TopologyEndpoints
         var api = app.MapGroup("/api/v1");
         api.MapGet("/topology", (TopologyService topology, bool? includeOneOff, CancellationToken ct) =>
             topology.GetAsync(includeOneOff ?? false, ct)).RequireAuthorization(Roles.Viewer);
+        // The page's health probes for scripts and monitors: run now, against the current topology.
+        api.MapGet("/topology/health", async (TopologyService topology, ServiceHealth health, CancellationToken ct) =>
+            await health.ProbeAllAsync(await topology.GetAsync(includeOneOff: false, ct), ct)).RequireAuthorization(Roles.Viewer);
         api.MapPost("/containers/{id}/{action}", RunActionAsync).RequireAuthorization(Roles.Operator);
         return app;
     }

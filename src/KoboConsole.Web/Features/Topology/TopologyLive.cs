@@ -41,7 +41,10 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
         lock (_lock)
         {
             _subscribers.Add(onChange);
-            _running ??= Task.WhenAll(hosts.All.Select(e => FollowAsync(e, _stop.Token)).Append(RefreshLoopAsync(_stop.Token)));
+            // Task.Run: the first subscriber is usually a component, and without it the loops would
+            // capture that circuit's synchronisation context (or a prerender's, gone after the
+            // response) and every later refresh would queue behind, or die with, that one page.
+            _running ??= Task.Run(() => Task.WhenAll(hosts.All.Select(e => FollowAsync(e, _stop.Token)).Append(RefreshLoopAsync(_stop.Token))));
         }
 
         return new Subscription(this, onChange);
@@ -148,7 +151,16 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
 
         foreach (var s in subscribers)
         {
-            s();
+            try
+            {
+                s();
+            }
+            catch (Exception ex)
+            {
+                // One broken subscriber (a page whose circuit is gone) must not stop the others,
+                // nor end the refresh loop that called it.
+                Log.SubscriberFailed(logger, ex.GetType().Name, ex.Message);
+            }
         }
     }
 

@@ -39,18 +39,28 @@ public sealed partial class TopologyPage
 
     private TopologyContainer? Selected => Live.Current.Containers.FirstOrDefault(c => c.Id == _containerId);
 
-    protected override void OnInitialized() => _subscription = Live.Subscribe(OnLiveChanged);
+    // Only an interactive render follows the live topology: a prerender is thrown away with its
+    // response, and a subscription made there would only notify a dead renderer.
+    protected override void OnInitialized() => _subscription = RendererInfo.IsInteractive ? Live.Subscribe(OnLiveChanged) : null;
 
     // One render per burst: refreshes are already coalesced by TopologyLive; this drops notifications while a render waits.
     private void OnLiveChanged()
     {
         if (Interlocked.Exchange(ref _renderQueued, 1) == 0)
         {
-            _ = InvokeAsync(() =>
+            try
             {
-                Interlocked.Exchange(ref _renderQueued, 0);
-                StateHasChanged();
-            });
+                _ = InvokeAsync(() =>
+                {
+                    Interlocked.Exchange(ref _renderQueued, 0);
+                    StateHasChanged();
+                });
+            }
+            catch
+            {
+                Interlocked.Exchange(ref _renderQueued, 0); // never leave the flag set with no render coming
+                throw;
+            }
         }
     }
 
@@ -122,19 +132,8 @@ public sealed partial class TopologyPage
         }
     }
 
-    /// <summary>A warning for stops that take kobo off line: the last running nginx without maintenance, or the console itself.</summary>
-    private string? SecondConfirmation(TopologyContainer c)
-    {
-        if (ContainerActions.IsConsoleItself(c.Id))
-        {
-            return $"{c.Name} runs this console: after it stops, this page stops answering until someone starts it from the host.";
-        }
-
-        var running = Live.Current.Containers.Where(x => x.State == "running").ToList();
-        return c.Service == "nginx" && running.Count(x => x.Service == "nginx") <= 1 && !running.Any(x => x.Service == "maintenance")
-            ? $"{c.Name} is the last running nginx and maintenance mode is off: every kobo user gets an error until it runs again. Turn maintenance on first to show them a maintenance page."
-            : null;
-    }
+    private string? SecondConfirmation(TopologyContainer c) =>
+        ContainerActions.SecondConfirmation(c, Live.Current.Containers, Environment.GetEnvironmentVariable("HOSTNAME"));
 
     public void Dispose()
     {

@@ -27,7 +27,8 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
 
         var containers = snapshot.Containers.Select(c => ToEntry(c, details.GetValueOrDefault(c.Id))).ToList();
         var ends = snapshot.Containers.Select(c => new LinkEnd(
-            c.Id, c.Host, c.Service, details.GetValueOrDefault(c.Id)?.Networks ?? c.Networks, details.GetValueOrDefault(c.Id)?.ExtraHosts ?? [])).ToList();
+            c.Id, c.Host, c.Service, details.GetValueOrDefault(c.Id)?.Networks ?? c.Networks, details.GetValueOrDefault(c.Id)?.ExtraHosts ?? [],
+            LinkEnd.DbRoleOf(details.GetValueOrDefault(c.Id)?.Env ?? []))).ToList();
         return new TopologyView(snapshot.Hosts.Select(TopologyHost.From).ToList(), containers, KoboRelations.Links(ends));
     }
 

@@ -70,5 +70,41 @@ public sealed class KoboRelationsTests
     public void HealthFromStatus_DockerStatusText_GivesHealth(string status, string health) =>
         Assert.Equal(health, TopologyService.HealthFromStatus(status));
 
+    [Fact]
+    public void Links_SecondaryPostgresOnAnotherHost_ReplicationLinkToThePrimaryAndNoWriterLinks()
+    {
+        var primary = End("p1", "postgres", Be) with { DbRole = "master" };
+        var secondary = End("p2", "postgres", Be) with { Host = "be2", DbRole = "slave" };
+
+        var links = KoboRelations.Links([End("k", "kpi", Fe, Be), primary, secondary]);
+
+        Assert.Equal(
+            [("k", "p1", "postgres", false), ("p2", "p1", "replication", false)],
+            links.Select(l => (l.From, l.To, l.Kind, l.Broken)).Order());
+    }
+
+    [Fact]
+    public void Links_SecondaryOnTheSameHostWithoutASharedNetwork_ReplicationLinkBroken()
+    {
+        var primary = End("p1", "postgres", Be) with { DbRole = "master" };
+        var secondary = End("p2", "postgres", Fe) with { DbRole = "slave" };
+
+        Assert.True(Assert.Single(KoboRelations.Links([primary, secondary])).Broken);
+    }
+
+    [Fact]
+    public void Links_TwoPostgresWithoutRoles_NoReplicationLink()
+    {
+        Assert.Empty(KoboRelations.Links([End("p1", "postgres", Be), End("p2", "postgres", Be)]));
+    }
+
+    [Theory]
+    [InlineData(new[] { "POSTGRES_USER=kobo", "KOBO_POSTGRES_DB_SERVER_ROLE=slave" }, "slave")]
+    [InlineData(new[] { "KOBO_POSTGRES_DB_SERVER_ROLE=Master " }, "master")]
+    [InlineData(new[] { "KOBO_POSTGRES_DB_SERVER_ROLEX=slave" }, null)]
+    [InlineData(new string[0], null)]
+    public void DbRoleOf_Environment_ReadsKobosVariable(string[] env, string? expected) =>
+        Assert.Equal(expected, LinkEnd.DbRoleOf(env));
+
     private static LinkEnd End(string id, string service, params NetworkAttachment[] networks) => new(id, "main", service, networks, []);
 }

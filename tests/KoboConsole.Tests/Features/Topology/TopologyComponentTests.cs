@@ -28,6 +28,24 @@ public sealed class TopologyComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void TopologyGraph_SecondaryPostgres_DrawsTheReplicationAsALoopOnThePostgresNode()
+    {
+        var view = new TopologyView([], [
+            TopologySamples.Container("p1", "postgres", "backend", host: "be1"),
+            TopologySamples.Container("p2", "postgres", "backend", host: "be2"),
+        ], [new TopologyLink("p2", "p1", "replication", false)]);
+
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
+
+        var loop = cut.Find("[data-testid=edge-postgres-postgres]");
+        Assert.Contains("replication", loop.TextContent, StringComparison.Ordinal);
+        var d = loop.GetAttribute("d")!;
+        var numbers = d.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Where(t => double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _)).ToList();
+        Assert.Equal(numbers[0], numbers[^2]); // starts and ends on the same side of the node: a loop, not a line across it
+        Assert.Contains("postgres ×2", cut.Find("[data-testid=node-postgres]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TopologyGraph_Replicas_OneNodeWithCount()
     {
         var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, TopologySamples.Large()));

@@ -5,6 +5,7 @@ using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Features.Topology.Health;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Probes;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
@@ -37,6 +38,7 @@ public sealed class TopologyPageTests : MudComponentTest
     {
         Ctx.AddAuthorization().SetAuthorized("vera").SetRoles("viewer");
 
+        Ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // the page follows live data only when interactive
         var cut = Ctx.Render<TopologyPage>();
 
         cut.WaitForAssertion(() =>

@@ -4,7 +4,7 @@ namespace KoboConsole.Web.Features.Topology.Health;
 /// Runs the probes every minute, and on demand, only while at least one page watches: the first
 /// subscriber starts the loop, the last one to leave stops it.
 /// </summary>
-public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimeProvider time) : IDisposable
+public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimeProvider time, ILogger<HealthWatch> logger) : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
@@ -24,7 +24,8 @@ public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimePro
             if (_loop is null)
             {
                 _loop = new CancellationTokenSource();
-                _ = RunAsync(_loop.Token);
+                var token = _loop.Token;
+                _ = Task.Run(() => RunAsync(token)); // not on the first page's synchronisation context (see TopologyLive.Subscribe)
             }
         }
 
@@ -71,7 +72,14 @@ public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimePro
 
         foreach (var s in subscribers)
         {
-            s();
+            try
+            {
+                s();
+            }
+            catch (Exception ex)
+            {
+                Log.SubscriberFailed(logger, ex.GetType().Name, ex.Message); // one dead page must not stop the probes for the others
+            }
         }
     }
 
