@@ -95,9 +95,11 @@ public sealed class RunStore(ConsoleDb db, TimeProvider time)
         await using var c = await db.OpenAsync(cancellationToken);
         var runs = (await c.QueryAsync<RunRow>(new CommandDefinition(
             $"{RunRow.Select} WHERE kind = @kind ORDER BY created_at DESC LIMIT @limit", new { kind, limit }, cancellationToken: cancellationToken))).ToList();
-        var ids = runs.Select(r => r.Id).ToArray();
-        var items = ids.Length == 0 ? [] : (await c.QueryAsync<ItemRow>(new CommandDefinition(
-            $"{ItemRow.Select} WHERE run_id IN @ids ORDER BY seq", new { ids }, cancellationToken: cancellationToken))).ToList();
+        // A sub-select, not Dapper's "IN @ids": with Npgsql Dapper sends the list as one array
+        // parameter, and "IN $1" is a syntax error in PostgreSQL (the PostgreSQL storage broke here).
+        var items = runs.Count == 0 ? [] : (await c.QueryAsync<ItemRow>(new CommandDefinition(
+            $"{ItemRow.Select} WHERE run_id IN (SELECT id FROM runs WHERE kind = @kind ORDER BY created_at DESC LIMIT @limit) ORDER BY seq",
+            new { kind, limit }, cancellationToken: cancellationToken))).ToList();
         return runs.Select(r => r.ToView(items.Where(i => i.RunId == r.Id).ToList(), [])).ToList();
     }
 

@@ -149,19 +149,7 @@ public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, T
             subscribers = [.. _subscribers];
         }
 
-        foreach (var s in subscribers)
-        {
-            try
-            {
-                s();
-            }
-            catch (Exception ex)
-            {
-                // One broken subscriber (a page whose circuit is gone) must not stop the others,
-                // nor end the refresh loop that called it.
-                Log.SubscriberFailed(logger, ex.GetType().Name, ex.Message);
-            }
-        }
+        Subscribers.NotifyAll(subscribers, logger);
     }
 
     public async ValueTask DisposeAsync()

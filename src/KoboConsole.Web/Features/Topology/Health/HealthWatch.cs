@@ -70,17 +70,7 @@ public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimePro
             subscribers = [.. _subscribers];
         }
 
-        foreach (var s in subscribers)
-        {
-            try
-            {
-                s();
-            }
-            catch (Exception ex)
-            {
-                Log.SubscriberFailed(logger, ex.GetType().Name, ex.Message); // one dead page must not stop the probes for the others
-            }
-        }
+        Subscribers.NotifyAll(subscribers, logger);
     }
 
     public void Dispose()
