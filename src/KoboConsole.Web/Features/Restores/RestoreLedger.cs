@@ -63,14 +63,12 @@ public sealed class RestoreLedger(ConsoleDb db)
 
     public async Task ClearPendingAsync(IEnumerable<string> runIds, CancellationToken cancellationToken)
     {
-        var ids = runIds.ToArray();
-        if (ids.Length == 0)
-        {
-            return;
-        }
-
+        // One statement per run: Dapper's "IN @ids" becomes "IN $1" with Npgsql, a syntax error in PostgreSQL.
         await using var c = await db.OpenAsync(cancellationToken);
-        await c.ExecuteAsync(new CommandDefinition("UPDATE restores SET pending = 0 WHERE run_id IN @ids", new { ids }, cancellationToken: cancellationToken));
+        foreach (var runId in runIds)
+        {
+            await c.ExecuteAsync(new CommandDefinition("UPDATE restores SET pending = 0 WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
+        }
     }
 
     private sealed class Row
