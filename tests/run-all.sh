@@ -17,10 +17,17 @@ command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# nginx in front of the console (E2E Proxy tests) runs as a plain process with its own config.
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # The package starts a system nginx on port 80 where systemd runs: the tests need none.
+  if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active -q nginx 2>/dev/null; then
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 fi
 # npm's s3rver, the S3 server the backup tests upload to (kept beside the test-bed image cache).
 s3rver_dir=/var/cache/kobo-testbed/npm
@@ -34,6 +41,8 @@ command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (see global.json) is r
 # 2. The Docker engine and the test-bed images (cached by a hash of their inputs).
 bash docker/testbed/engine.sh ensure
 bash docker/testbed/images.sh all
+# The console's own image over a local stand-in for the aspnet base (Packaging tests; cached by hash).
+bash docker/console-image.sh >/dev/null
 
 # 3. Format, then one build for all test projects.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -15,9 +15,15 @@ using KoboConsole.Web.Infrastructure;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
+
+if (HealthCheckCommand.IsRequested(args))
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
 
 try
 {
@@ -31,9 +37,12 @@ try
         .Add<LogsOptions>(LogsOptions.Section)
         .Add<BackupsOptions>(BackupsOptions.Section)
         .Add<S3Options>(S3Options.Section)
+        .Add<ProxyOptions>(ProxyOptions.Section)
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
         .Add<RestoresOptions>(RestoresOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
+    builder.AddForwardedHeaders();
+    builder.AddMetrics();
     builder.AddStorage();
     builder.AddAuth();
     builder.AddJobs();
@@ -60,6 +69,7 @@ try
 
     var app = builder.Build();
 
+    app.UseForwardedHeaders();
     app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
@@ -71,6 +81,7 @@ try
 
     app.MapStaticAssets().AllowAnonymous();
     app.MapHealth();
+    app.MapMetrics();
     app.MapAuth();
     app.MapAudit();
     app.MapTopology();

@@ -19,7 +19,8 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _realPort;
 
-    public ConsoleAppFactory(IDictionary<string, string?>? settings = null, bool bootstrapAdmin = true, bool realPort = false)
+    public ConsoleAppFactory(IDictionary<string, string?>? settings = null, bool bootstrapAdmin = true, bool realPort = false,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
         DataDirectory = Directory.CreateTempSubdirectory("koboconsole-test-").FullName;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -37,8 +38,13 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
             _settings[k] = v;
         }
 
-        _realPort = realPort;
-        if (realPort)
+        _realPort = realPort || httpsCertificate is not null;
+        if (httpsCertificate is not null)
+        {
+            // A real TLS endpoint (cookies marked Secure, HSTS-like behaviour) with a certificate the test made.
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.UseHttps(httpsCertificate)));
+        }
+        else if (realPort)
         {
             // The factory's own switch from TestServer to Kestrel (.NET 10), on a free loopback port.
             UseKestrel(o => o.Listen(IPAddress.Loopback, 0));

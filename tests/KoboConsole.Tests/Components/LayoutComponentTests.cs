@@ -30,6 +30,8 @@ public sealed class LayoutComponentTests : MudComponentTest
         Assert.Contains("/audit", links);
         Assert.Contains("/settings", links);
         Assert.Contains("/restores", links);
+        Assert.Contains("/admin/users", links);
+        Assert.Contains("/admin/tokens", links);
     }
 
     [Fact]

@@ -11,10 +11,15 @@ public sealed record ApiTokenInfo(long Id, string Name, string Username, DateTim
 /// API tokens: 256 random bits shown once; only their SHA-256 is stored. A plain hash is
 /// enough here (unlike passwords): the input is random, so there is nothing to guess.
 /// </summary>
-public sealed class ApiTokenService(ConsoleDb db, TimeProvider time)
+public sealed partial class ApiTokenService(ConsoleDb db, TimeProvider time)
 {
     public const string Prefix = "kc_";
     public const int MaxNameLength = 100;
+
+    /// <summary>Why a token name is refused, or null: 1 to 100 letters, digits, spaces and . _ - : @ ( ) + (no markup, nothing path-like).</summary>
+    public static string? ValidateName(string? name) => name is not null && name.Trim() is { Length: > 0 and <= MaxNameLength } n && NamePattern().IsMatch(n)
+        ? null
+        : $"use 1 to {MaxNameLength} letters, digits, spaces and . _ - : @ ( ) + that say what the token is for, e.g. 'upgrade pipeline'.";
 
     public async Task<string> CreateAsync(UserInfo user, string name, CancellationToken cancellationToken)
     {
@@ -67,7 +72,19 @@ public sealed class ApiTokenService(ConsoleDb db, TimeProvider time)
             r.LastUsedAt is { } l ? ConsoleDb.FromUnixMs(l) : null, r.RevokedAt is not null)).ToList();
     }
 
+    /// <summary>Revokes one token by id; false when there is no such active token.</summary>
+    public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
+            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id }, cancellationToken: cancellationToken)) > 0;
+    }
+
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}\p{N} ._:@()+-]+$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -1,4 +1,6 @@
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Auth.Tokens;
+using KoboConsole.Web.Features.Auth.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,13 +10,6 @@ namespace KoboConsole.Web.Features.Auth;
 public sealed record TokenRequest(string? Username, string? Password, string? Name);
 
 public sealed record TokenResponse(string Token, string Name, string Role);
-
-public sealed record CreateUserRequest(string? Username, string? Password, string? Role);
-
-public sealed record UserResponse(string Username, string Role, bool Disabled, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt)
-{
-    public static UserResponse From(UserInfo u) => new(u.Username, u.Role, u.Disabled, u.CreatedAt, u.LastLoginAt);
-}
 
 public static class AuthEndpoints
 {
@@ -29,10 +24,8 @@ public static class AuthEndpoints
 
         var api = app.MapGroup("/api/v1");
         api.MapPost("/tokens", CreateTokenAsync).AllowAnonymous();
-        api.MapGet("/users", async (UserService users, CancellationToken ct) =>
-            (await users.ListAsync(ct)).Select(UserResponse.From)).RequireAuthorization(Roles.Admin);
-        api.MapPost("/users", CreateUserAsync).RequireAuthorization(Roles.Admin);
-        api.MapDelete("/users/{username}", DisableUserAsync).RequireAuthorization(Roles.Admin);
+        app.MapUsers();
+        app.MapTokens();
         return app;
     }
 
@@ -52,19 +45,20 @@ public static class AuthEndpoints
         ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Username))
+        // No user can have a malformed name or an over-long password: saying so leaks nothing and spares a hash.
+        if (UserRules.ValidateUsername(request.Username ?? "") is { } usernameError)
         {
-            errors["username"] = ["is required."];
+            errors["username"] = [usernameError];
         }
 
-        if (string.IsNullOrEmpty(request.Password))
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > UserRules.MaxPasswordLength)
         {
-            errors["password"] = ["is required."];
+            errors["password"] = [$"is required: at most {UserRules.MaxPasswordLength} characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > ApiTokenService.MaxNameLength)
+        if (ApiTokenService.ValidateName(request.Name) is { } nameError)
         {
-            errors["name"] = [$"is required: 1 to {ApiTokenService.MaxNameLength} characters that say what the token is for, e.g. 'upgrade pipeline'."];
+            errors["name"] = [nameError];
         }
 
         if (errors.Count > 0)
@@ -92,42 +86,5 @@ public static class AuthEndpoints
         Log.TokenCreated(logger, name, user.Username);
         await audit.WriteAsync(user.Username, "token.create", name, "succeeded", cancellationToken: ct);
         return Results.Created((string?)null, new TokenResponse(token, name, user.Role));
-    }
-
-    private static async Task<IResult> CreateUserAsync(
-        [FromBody] CreateUserRequest request, UserService users, AuditLog audit, HttpContext http, CancellationToken ct)
-    {
-        var (user, error) = await users.CreateAsync(request.Username ?? "", request.Password ?? "", request.Role ?? "", ct);
-        var actor = AuditLog.ActorOf(http.User);
-        if (user is null)
-        {
-            var field = error!.Split(':', 2)[0];
-            var status = error.Contains("exists already", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-            await audit.WriteAsync(actor, "user.create", UserRules.Normalize(request.Username ?? ""), "rejected", error, cancellationToken: ct);
-            return status == StatusCodes.Status409Conflict
-                ? Results.Problem(statusCode: status, title: "User exists", detail: error)
-                : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [error.Split(':', 2)[1].Trim()] }, statusCode: status);
-        }
-
-        await audit.WriteAsync(actor, "user.create", user.Username, "succeeded", $"role {user.Role}", cancellationToken: ct);
-        return Results.Created($"/api/v1/users/{user.Username}", UserResponse.From(user));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DisableUserAsync(
-        string username, UserService users, AuditLog audit, HttpContext http, CancellationToken ct)
-    {
-        var actor = AuditLog.ActorOf(http.User);
-        if (UserRules.Normalize(username) == http.User.Identity?.Name)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "Cannot disable yourself", detail: "Ask another admin to do it.");
-        }
-
-        if (!await users.DisableAsync(username, ct))
-        {
-            return TypedResults.Problem(statusCode: 404, title: "No such user", detail: $"No user is named '{username}'.");
-        }
-
-        await audit.WriteAsync(actor, "user.disable", UserRules.Normalize(username), "succeeded", cancellationToken: ct);
-        return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Auth.Tokens;
+using KoboConsole.Web.Features.Auth.Users;
 using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -23,6 +25,8 @@ public static class AuthModule
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuthBootstrap>();
+        services.AddSingleton<UserAdmin>();
+        services.AddSingleton<TokenAdmin>();
 
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or API token", o =>
@@ -42,6 +46,8 @@ public static class AuthModule
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
 
+        // The antiforgery cookie's default policy never marks it Secure: follow the request like the session cookie.
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
             .Configure<IOptions<AuthOptions>>((o, auth) => o.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.SessionHours));
 
@@ -52,6 +58,7 @@ public static class AuthModule
             // Secure by default: an endpoint nobody marked still needs a login.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
         return builder;
     }
 
@@ -69,7 +76,7 @@ public static class AuthModule
     }
 
     internal static bool IsMachinePath(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor");
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/metrics");
 
     /// <summary>A disabled user or a changed security stamp ends the browser session on its next request.</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext ctx)

@@ -141,16 +141,6 @@ public sealed class UserService(ConsoleDb db, IOptions<AuthOptions> options, Tim
             : new LoginResult(LoginOutcome.Invalid);
     }
 
-    /// <summary>Disables a user (kept for the audit trail) and ends its sessions and tokens.</summary>
-    public async Task<bool> DisableAsync(string username, CancellationToken cancellationToken)
-    {
-        await using var c = await db.OpenAsync(cancellationToken);
-        var changed = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET disabled = 1, security_stamp = @stamp WHERE username = @username",
-            new { username = UserRules.Normalize(username), stamp = Guid.NewGuid().ToString("N") }, cancellationToken: cancellationToken));
-        return changed > 0;
-    }
-
     private static async Task<UserInfo?> FindByNameAsync(DbConnection c, string normalized, CancellationToken cancellationToken)
     {
         var row = await c.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(

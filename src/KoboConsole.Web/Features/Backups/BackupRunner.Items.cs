@@ -97,6 +97,7 @@ public sealed partial class BackupRunner
                 }
 
                 await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, reason, CancellationToken.None);
+                metrics.BackupItemFailed(item.Store, target.Kind);
                 await runs.LogAsync(runId, $"{item.FileName}: failed: {reason}", CancellationToken.None);
                 return null;
             }
@@ -122,6 +123,7 @@ public sealed partial class BackupRunner
         await runs.UpdateItemAsync(runId, seq, RunStates.Succeeded, hashing.BytesWritten, sha, BackupIds.Of(target.Kind, key), null, CancellationToken.None);
         await runs.LogAsync(runId, $"{item.FileName}: {hashing.BytesWritten} bytes, sha256 {sha[..12]}…, stored as {key}.", CancellationToken.None);
         Log.ItemDone(logger, key, hashing.BytesWritten, sha);
+        metrics.BackupItemSucceeded(item.Store, target.Kind, time.GetUtcNow() - started, hashing.BytesWritten);
         return new ManifestItem(item.Store, key, item.Database, item.Version, hashing.BytesWritten, sha, item.Source.Host, item.Source.ContainerName,
             item.Source.Image, started, time.GetUtcNow(), facts.RowCounts, facts.Note, facts.KeyCount, facts.FileCount, facts.ContentBytes);
     }

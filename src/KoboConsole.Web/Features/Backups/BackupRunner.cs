@@ -2,6 +2,7 @@ using System.Text.Json;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public sealed partial class BackupRunner(
     BackupPruner pruner,
     BackupWebhook webhook,
     IOptionsMonitor<RetentionOptions> retention,
+    ConsoleMetrics metrics,
     ILogger<BackupRunner> logger)
 {
     public const string Kind = "backup";
@@ -99,6 +101,7 @@ public sealed partial class BackupRunner(
         }
 
         await runs.FinishAsync(runId, state, error, CancellationToken.None);
+        metrics.BackupRunFinished(state, targetKind, time.GetUtcNow() - started);
         await audit.WriteAsync(run.Actor, "backup.run", $"backup run {runId} ({storeList} to {targetKind})", state, error,
             time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, state);
@@ -113,6 +116,7 @@ public sealed partial class BackupRunner(
             var seq = await runs.AddItemAsync(runId, problem.Store, problem.Store, ct);
             await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, problem.Reason, ct);
             await runs.LogAsync(runId, $"{problem.Store}: {problem.Reason}", ct);
+            metrics.BackupItemFailed(problem.Store, target.Kind);
             failures++;
         }
 

@@ -19,7 +19,8 @@ public sealed class BackupService(RunStore runs, IBackgroundJobClient jobs, Audi
         }
         else if (request.Stores.FirstOrDefault(s => !BackupStores.All.Contains(s)) is { } unknown)
         {
-            errors["stores"] = [$"'{unknown}' is not a store; use {string.Join(", ", BackupStores.All)}."];
+            // The value is echoed cut: a request may carry megabytes.
+            errors["stores"] = [$"'{(unknown.Length > 64 ? unknown[..64] + "…" : unknown)}' is not a store; use {string.Join(", ", BackupStores.All)}."];
         }
 
         if (request.Target is null || !BackupTargets.All.Contains(request.Target))

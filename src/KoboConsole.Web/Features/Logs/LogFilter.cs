@@ -14,6 +14,8 @@ public sealed class LogFilter
     private readonly Func<string, bool>? _include;
     private readonly Func<string, bool>? _exclude;
     private int _timeouts;
+    private int _timedOut;
+    private bool _stopAtFirstTimeout;
 
     private LogFilter(Func<string, bool>? include, Func<string, bool>? exclude, string? problem)
     {
@@ -37,11 +39,25 @@ public sealed class LogFilter
         return new LogFilter(include, excluded, problems.Count == 0 ? null : string.Join(" ", problems));
     }
 
+    /// <summary>Whether the regex ever timed out on a line.</summary>
+    public bool TimedOut => Volatile.Read(ref _timedOut) != 0;
+
+    /// <summary>
+    /// For one-shot reads (the REST tail) that answer 400 on a timeout: after the first timeout,
+    /// every line is left out at once instead of costing another full timeout each.
+    /// </summary>
+    public void StopAtFirstTimeout() => _stopAtFirstTimeout = true;
+
     /// <summary>Regex timeouts since the last call (the caller reports them as a notice).</summary>
     public int TakeTimeouts() => Interlocked.Exchange(ref _timeouts, 0);
 
     public bool Matches(string text)
     {
+        if (_stopAtFirstTimeout && TimedOut)
+        {
+            return false;
+        }
+
         try
         {
             return (_include is null || _include(text)) && (_exclude is null || !_exclude(text));
@@ -49,6 +65,7 @@ public sealed class LogFilter
         catch (RegexMatchTimeoutException)
         {
             Interlocked.Increment(ref _timeouts);
+            Volatile.Write(ref _timedOut, 1);
             return false;
         }
     }

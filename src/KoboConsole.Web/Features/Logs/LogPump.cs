@@ -1,4 +1,5 @@
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Metrics;
 
 namespace KoboConsole.Web.Features.Logs;
 
@@ -7,7 +8,7 @@ namespace KoboConsole.Web.Features.Logs;
 /// log files), shared by every viewer of that source. A reader starts with its first viewer and
 /// stops when the last one leaves; it never waits for a viewer (see <see cref="LogSubscription"/>).
 /// </summary>
-public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimeProvider time) : IDisposable
+public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimeProvider time, ConsoleMetrics? metrics = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<LogSourceKey, SourceReader> _readers = [];
@@ -27,7 +28,12 @@ public sealed class LogPump(IDockerHosts hosts, ILogger<LogPump> logger, TimePro
     /// <summary>Follows <paramref name="sources"/> from now on; dispose the subscription to leave.</summary>
     public LogSubscription Subscribe(IReadOnlyList<LogSourceKey> sources, int capacity)
     {
-        var subscription = new LogSubscription(sources, capacity, Unsubscribe);
+        var viewer = metrics?.LogViewerStarted();
+        var subscription = new LogSubscription(sources, capacity, s =>
+        {
+            viewer?.Dispose();
+            Unsubscribe(s);
+        });
         lock (_lock)
         {
             foreach (var source in sources.Distinct())

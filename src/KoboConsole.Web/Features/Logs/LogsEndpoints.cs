@@ -103,6 +103,17 @@ public static class LogsEndpoints
         {
             errors["containers"] = ["name at least one container."];
         }
+        else if (containers.FirstOrDefault(c => !ContainerRef.IsValid(c)) is { } bad)
+        {
+            errors[containers.Length == 1 ? "id" : "containers"] = [$"'{ContainerRef.Clip(bad)}' is not a container id or name; GET /api/v1/topology lists them."];
+        }
+
+        // A one-shot read says what is wrong with a pattern instead of falling back to plain text as a live stream does.
+        if (regex == true && LogFilter.Create(filter, exclude, regex: true, matchCase: false).Problem is not null)
+        {
+            var field = LogFilter.Create(filter, null, regex: true, matchCase: false).Problem is not null ? "filter" : "exclude";
+            errors[field] = ["is not a valid regular expression; fix the pattern or leave regex off."];
+        }
 
         return errors.Count > 0 ? null : new LogStreamRequest
         {
@@ -122,13 +133,17 @@ public static class LogsEndpoints
         try
         {
             var prepared = await logs.PrepareAsync(request, ct);
+            prepared.Filter.StopAtFirstTimeout();
             var items = new List<LogItem>();
             await foreach (var batch in logs.StreamAsync(prepared, ct))
             {
                 items.AddRange(batch);
             }
 
-            return (items, null);
+            return prepared.Filter.TimedOut
+                ? ([], Results.Problem(statusCode: 400, title: "The regex is too slow", extensions: new Dictionary<string, object?> { ["field"] = request.Filter is null ? "exclude" : "filter" },
+                    detail: $"The pattern took longer than {LogFilter.MatchTimeout.TotalMilliseconds:0} ms on a line ('{(request.Filter is null ? "exclude" : "filter")}'): simplify it (avoid nested repeats like (a+)+) or turn regex off."))
+                : (items, null);
         }
         catch (LogRequestException ex)
         {

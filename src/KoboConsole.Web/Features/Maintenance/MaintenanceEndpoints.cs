@@ -61,7 +61,10 @@ public static class MaintenanceEndpoints
     }
 
     private static async Task<IResult> CancelWindowAsync(string id, MaintenanceWindows windows, HttpContext http, CancellationToken ct) =>
-        await windows.CancelAsync(id, AuditLog.ActorOf(http.User), ct) switch
+        !(id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit))
+        ? Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["is not a window id: ids are letters and digits, as GET /api/v1/maintenance lists them."] },
+            statusCode: 422, title: "The window id is invalid")
+        : await windows.CancelAsync(id, AuditLog.ActorOf(http.User), ct) switch
         {
             true => Results.NoContent(),
             false => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The window has already started",

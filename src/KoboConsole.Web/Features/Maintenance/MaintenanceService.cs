@@ -3,6 +3,7 @@ using System.Globalization;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// </summary>
 public sealed class MaintenanceService(
     StackDiscovery discovery, MaintenanceSwitch @switch, Leases leases, AuditLog audit, IDockerHosts hosts,
-    IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ILogger<MaintenanceService> logger)
+    IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ConsoleMetrics metrics, ILogger<MaintenanceService> logger)
 {
     public const string LeaseName = "maintenance-toggle";
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(10);
@@ -131,6 +132,7 @@ public sealed class MaintenanceService(
             var message = string.Join(" ", rollbacks.Prepend(ex.Message));
             Log.ToggleFailed(logger, action, actor, message);
             await audit.WriteAsync(actor, action, target, "rolled back", Join(details, message), watch.Elapsed, CancellationToken.None);
+            metrics.MaintenanceToggled(action, "rolled back", watch.Elapsed);
             Changed?.Invoke();
             throw new MaintenanceSwitchException(message, true, ex);
         }
@@ -142,6 +144,7 @@ public sealed class MaintenanceService(
 
         Log.Toggled(logger, action, actor, watch.ElapsedMilliseconds);
         await audit.WriteAsync(actor, action, target, "succeeded", details, watch.Elapsed, CancellationToken.None);
+        metrics.MaintenanceToggled(action, "succeeded", watch.Elapsed);
         await lease.DisposeAsync();
         Changed?.Invoke();
         return await GetStatusAsync(CancellationToken.None);

@@ -28,6 +28,12 @@ public static class TopologyEndpoints
                 detail: $"'{action}' is not an action: use start, stop or restart.");
         }
 
+        if (!ContainerRef.IsValid(id))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{ContainerRef.Clip(id)}' is not a container id or name; GET /api/v1/topology lists them."] },
+                statusCode: 422, title: "The container reference is invalid");
+        }
+
         try
         {
             var container = await topology.FindAsync(id, ct);

@@ -3,8 +3,9 @@ namespace KoboConsole.Web.Infrastructure.Http;
 /// <summary>
 /// Headers on every response: a Content-Security-Policy the console's pages satisfy (Blazor
 /// Server needs no inline script; MudBlazor sets inline styles), no framing by other sites,
-/// no MIME sniffing, no referrer to other sites. Only the maintenance preview may be framed,
-/// and only by the console itself.
+/// no MIME sniffing, no referrer to other sites. Nothing may be framed: the only framed content,
+/// the maintenance preview, is an <c>iframe srcdoc</c> (sandboxed) inside the maintenance page,
+/// so no URL of the console needs to allow framing (frame-src 'self' lets the page hold it).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -21,10 +22,8 @@ public static class SecurityHeaders
         {
             var headers = ctx.Response.Headers;
             var path = ctx.Request.Path;
-            var framedPreview = path.StartsWithSegments("/maintenance/preview");
-            var csp = path.StartsWithSegments("/hangfire") ? DashboardPolicy : ContentSecurityPolicy;
-            headers.ContentSecurityPolicy = framedPreview ? csp.Replace("frame-ancestors 'none'", "frame-ancestors 'self'", StringComparison.Ordinal) : csp;
-            headers.XFrameOptions = framedPreview ? "SAMEORIGIN" : "DENY";
+            headers.ContentSecurityPolicy = path.StartsWithSegments("/hangfire") ? DashboardPolicy : ContentSecurityPolicy;
+            headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             return Task.CompletedTask;

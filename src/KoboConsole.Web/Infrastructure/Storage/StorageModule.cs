@@ -19,7 +19,8 @@ public static class StorageModule
         // Keys that sign the login cookie and antiforgery tokens live in the console's database:
         // they survive restarts, and several instances on one PostgreSQL share them (a login on
         // one works on the others). Resolved lazily, after the migrations of StartupTasks.
-        builder.Services.AddDataProtection().SetApplicationName("KoboConsole");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("KoboConsole");
+        KeyEncryption.Apply(dataProtection, builder.Configuration);
         builder.Services.AddSingleton<DbXmlRepository>();
         builder.Services.AddOptions<KeyManagementOptions>().Configure<DbXmlRepository>((o, repository) => o.XmlRepository = repository);
         return builder;

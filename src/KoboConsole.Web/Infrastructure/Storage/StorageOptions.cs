@@ -23,6 +23,12 @@ public sealed class StorageOptions
 
     /// <summary>Npgsql connection string; required when Provider is PostgreSql.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>A PKCS#12 (.pfx) certificate that encrypts the Data Protection keys stored in the database (optional; kept apart from the data).</summary>
+    public string? KeyEncryptionCertificatePath { get; set; }
+
+    /// <summary>The password of that certificate file (a secret: from the environment or a secret file).</summary>
+    public string? KeyEncryptionCertificatePassword { get; set; }
 }
 
 internal sealed class StorageOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<StorageOptions>
@@ -54,6 +60,8 @@ internal sealed class StorageOptionsValidator : Microsoft.Extensions.Options.IVa
         {
             failures.Add($"{StorageOptions.Section}:DataDirectory: must name a writable folder.");
         }
+
+        failures.AddRange(KeyEncryption.Problems(options));
 
         return failures.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success

@@ -41,6 +41,21 @@ public sealed class LogFilterTests
         Assert.True(filter.Matches("aaaa"));
         Assert.Equal(1, filter.TakeTimeouts());
         Assert.Equal(0, filter.TakeTimeouts());
+        Assert.True(filter.TimedOut);
+    }
+
+    [Fact]
+    public void Matches_StopAtFirstTimeout_LeavesOutEveryLaterLineWithoutMatching()
+    {
+        var filter = LogFilter.Create(LogsSamples.EvilPattern, null, regex: true, matchCase: false);
+        filter.StopAtFirstTimeout();
+
+        Assert.True(filter.Matches("aaaa"));
+        Assert.False(filter.TimedOut);
+        Assert.False(filter.Matches(LogsSamples.EvilLine));
+        Assert.False(filter.Matches("aaaa"));
+        Assert.False(filter.Matches(LogsSamples.EvilLine));
+        Assert.Equal(1, filter.TakeTimeouts());
     }
 }
 
