@@ -23,6 +23,7 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/jobs")]
     [InlineData("/audit")]
     [InlineData("/settings")]
+    [InlineData("/restores")]
     [InlineData("/hangfire")]
     public async Task Page_Anonymous_RedirectsToLogin(string path)
     {
@@ -153,11 +154,13 @@ public sealed class AccessTests : IAsyncLifetime
         using var overview = await client.GetAsync(new Uri("/", UriKind.Relative));
         using var settings = await client.GetAsync(new Uri("/settings", UriKind.Relative));
         using var hangfire = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        using var restores = await client.GetAsync(new Uri("/restores", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, settings.StatusCode);
         Assert.Contains("/forbidden", settings.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Contains("/forbidden", hangfire.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/forbidden", restores.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class LayoutComponentTests : MudComponentTest
     }
 
     [Fact]
-    public void NavMenu_Admin_AlsoShowsAuditAndSettings()
+    public void NavMenu_Admin_AlsoShowsRestoreAuditAndSettings()
     {
         Ctx.AddAuthorization().SetAuthorized("ada").SetRoles("admin").SetPolicies("admin");
 
@@ -29,6 +29,7 @@ public sealed class LayoutComponentTests : MudComponentTest
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Contains("/audit", links);
         Assert.Contains("/settings", links);
+        Assert.Contains("/restores", links);
         Assert.Contains("/admin/users", links);
         Assert.Contains("/admin/tokens", links);
     }

@@ -1,0 +1,179 @@
+using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Runs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace KoboConsole.Web.Features.Restores.Wizard;
+
+/// <summary>
+/// The restore wizard (admins): choose backups, pre-flight, plan with the typed confirmation, then the
+/// run live. Opening the page while a restore runs (or after one failed) shows that run.
+/// </summary>
+public sealed partial class RestoresPage
+{
+    private readonly CancellationTokenSource _cts = new();
+    private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
+    private IReadOnlyList<BackupSet> _sets = [];
+    private string? _catalogError;
+    private RestorePlan? _plan;
+    private bool _accept;
+    private bool _checking;
+    private bool _starting;
+    private RunView? _run;
+    private RestoreResultResponse? _result;
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private Timer? _timer;
+    private int _refreshing;
+
+    [Inject] private BackupCatalog Catalog { get; set; } = null!;
+    [Inject] private RestoreService Restores { get; set; } = null!;
+    [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var recent = await Runs.ListAsync(RestoreRunner.Kind, 1, _cts.Token);
+        var latest = recent.Count > 0 ? recent[0] : null;
+        if (latest is not null && !RunStates.IsFinished(latest.State))
+        {
+            await ShowRunAsync(latest.Id);
+        }
+        else
+        {
+            await LoadCatalogAsync();
+        }
+
+        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private async Task TickAsync()
+    {
+        if (_cts.IsCancellationRequested || _run is null || RunStates.IsFinished(_run.State) || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            _now = DateTimeOffset.UtcNow;
+            await ShowRunAsync(_run.Id);
+            StateHasChanged();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _refreshing, 0);
+        }
+    }
+
+    private async Task ShowRunAsync(string runId)
+    {
+        _run = await Runs.GetAsync(runId, _cts.Token);
+        _result = _run is not null && RunStates.IsFinished(_run.State) ? await Restores.ResultAsync(runId, _cts.Token) : null;
+    }
+
+    private async Task LoadCatalogAsync()
+    {
+        try
+        {
+            _sets = BackupSet.Group(await Catalog.ListAsync(null, null, _cts.Token));
+            _catalogError = null;
+        }
+        catch (Exception ex) when (ex is BackupItemException or IOException or UnauthorizedAccessException)
+        {
+            _sets = [];
+            _catalogError = $"The catalog could not be read: {ex.Message} Check KoboConsole:Backups:Directory and the S3 settings.";
+        }
+    }
+
+    private Task ToggleAsync((IReadOnlyList<string> Ids, bool On) change)
+    {
+        foreach (var id in change.Ids)
+        {
+            _ = change.On ? _selected.Add(id) : _selected.Remove(id);
+        }
+
+        // A plan is for one choice: a new choice needs a new pre-flight.
+        _plan = null;
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptAsync(bool accept)
+    {
+        _accept = accept;
+        if (_plan is not null)
+        {
+            await PreflightAsync();
+        }
+    }
+
+    private async Task PreflightAsync()
+    {
+        _checking = true;
+        try
+        {
+            _plan = await Restores.PreflightAsync(new PreflightRequest(_selected.ToList(), true, _accept), _cts.Token);
+        }
+        catch (Exception ex) when (ex is RestoreStepException or BackupItemException or IOException)
+        {
+            _plan = null;
+            Snackbar.Add($"The pre-flight could not run: {ex.Message}", Severity.Error);
+        }
+        finally
+        {
+            _checking = false;
+        }
+    }
+
+    private Task StartAsync(RestoreConsent consent) => SubmitAsync(new StartRestoreRequest(_selected.ToList(), consent.Typed?.Trim(), consent.SafetyBackup,
+        consent.SafetyBackup ? null : consent.SkipReason?.Trim(), consent.AcceptUnverified ? true : null));
+
+    private Task RollbackAsync(StartRestoreRequest rollback) => SubmitAsync(rollback);
+
+    private async Task SubmitAsync(StartRestoreRequest request)
+    {
+        var errors = RestoreService.Validate(request);
+        if (errors.Count > 0)
+        {
+            Snackbar.Add(string.Join(" ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")), Severity.Error);
+            return;
+        }
+
+        _starting = true;
+        try
+        {
+            var user = (await Auth.GetAuthenticationStateAsync()).User;
+            var runId = await Restores.StartAsync(request, AuditLog.ActorOf(user), _cts.Token);
+            Snackbar.Add($"Restore run {runId} queued.", Severity.Info);
+            await ShowRunAsync(runId);
+        }
+        catch (RestoreRefusedException ex)
+        {
+            Snackbar.Add($"The restore was refused: {ex.Message}", Severity.Error);
+        }
+        finally
+        {
+            _starting = false;
+        }
+    }
+
+    private async Task NewRestoreAsync()
+    {
+        (_run, _result, _plan, _accept) = (null, null, null, false);
+        _selected.Clear();
+        await LoadCatalogAsync();
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}
