@@ -30,6 +30,10 @@ internal static class BadInputCases
             [new("start", Kind.Date), new("end", Kind.Date), new("eta", Kind.Text), new("email", Kind.Text)]),
         new("POST", "/api/v1/backups", """{"stores":["postgres"],"target":"disk"}""",
             [new("stores", Kind.List), new("target", Kind.Text)]),
+        new("POST", "/api/v1/drills", """{"stores":["postgres"]}""",
+            [new("stores", Kind.List)]),
+        new("POST", "/api/v1/restores/preflight", """{"backupIds":["0123456789abcdef0123"]}""",
+            [new("backupIds", Kind.List)]),
     ];
 
     // Route values: each with a traversal in place of the id or name.

@@ -19,7 +19,7 @@ public static class BackupsEndpoints
         var errors = new Dictionary<string, string[]>();
         if (store is not null && !BackupStores.All.Contains(store))
         {
-            errors["store"] = [$"'{store}' is not a store; use {string.Join(", ", BackupStores.All)} or leave it out."];
+            errors["store"] = [$"'{(store.Length > 64 ? store[..64] + "…" : store)}' is not a store; use {string.Join(", ", BackupStores.All)} or leave it out."];
         }
 
         if (target is not null && !BackupTargets.All.Contains(target))

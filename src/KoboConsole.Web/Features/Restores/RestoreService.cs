@@ -21,11 +21,11 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
     public static Dictionary<string, string[]> Validate(StartRestoreRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.BackupIds is null || request.BackupIds.Count == 0)
+        if (BackupIdsProblem(request.BackupIds) is { } problem)
         {
-            errors["backupIds"] = ["is required: one or more backup ids from GET /api/v1/backups."];
+            errors["backupIds"] = [problem];
         }
-        else if (request.BackupIds.Distinct(StringComparer.Ordinal).Count() != request.BackupIds.Count)
+        else if (request.BackupIds!.Distinct(StringComparer.Ordinal).Count() != request.BackupIds!.Count)
         {
             errors["backupIds"] = ["names a backup twice."];
         }
@@ -42,6 +42,12 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
 
         return errors;
     }
+
+    /// <summary>Why a list of backup ids is not well formed (never echoing what was sent), or null.</summary>
+    public static string? BackupIdsProblem(IReadOnlyList<string>? ids) =>
+        ids is null || ids.Count == 0 ? "is required: one or more backup ids from GET /api/v1/backups."
+        : ids.Any(id => !BackupIds.IsWellFormed(id)) ? "holds something that is not a backup id (20 lower-case hex digits); take the ids from GET /api/v1/backups."
+        : null;
 
     /// <summary>The same checks the run starts with, for the wizard's plan; nothing is touched.</summary>
     public Task<RestorePlan> PreflightAsync(PreflightRequest request, CancellationToken cancellationToken) =>

@@ -40,9 +40,9 @@ public static class RestoresEndpoints
 
     private static async Task<IResult> PreflightAsync([FromBody] PreflightRequest request, RestoreService restores, CancellationToken ct)
     {
-        if (request.BackupIds is null || request.BackupIds.Count == 0)
+        if (RestoreService.BackupIdsProblem(request.BackupIds) is { } problem)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["backupIds"] = ["is required: one or more backup ids from GET /api/v1/backups."] },
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["backupIds"] = [problem] },
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 

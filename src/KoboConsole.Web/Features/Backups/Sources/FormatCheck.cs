@@ -35,4 +35,7 @@ public static class BackupIds
 {
     public static string Of(string target, string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{target}:{key}")))[..20];
+
+    /// <summary>True for what <see cref="Of"/> makes: 20 lower-case hex digits.</summary>
+    public static bool IsWellFormed(string? id) => id is { Length: 20 } && id.All(char.IsAsciiHexDigitLower);
 }

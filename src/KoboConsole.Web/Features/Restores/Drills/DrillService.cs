@@ -22,7 +22,7 @@ public sealed class DrillService(RunStore runs, IBackgroundJobClient jobs, Audit
         }
         else if (request.Stores.FirstOrDefault(s => !BackupStores.All.Contains(s)) is { } unknown)
         {
-            errors["stores"] = [$"'{unknown}' is not a store; use {string.Join(", ", BackupStores.All)}."];
+            errors["stores"] = [$"'{(unknown.Length > 64 ? unknown[..64] + "…" : unknown)}' is not a store; use {string.Join(", ", BackupStores.All)}."];
         }
 
         return errors;
