@@ -42,7 +42,7 @@ public sealed class ConsoleDatabaseOutageTests(ConsolePostgresFixture pg) : ICla
             Assert.False(await DatabaseCheckAsync(probe));
             Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
             // An API call that needs the database: a clear 503 problem, not a 500.
-            using var during = await client.GetAsync(new Uri("/api/v1/runs/no-such-run", UriKind.Relative));
+            using var during = await client.GetAsync(new Uri("/api/v1/runs/nosuchrun", UriKind.Relative));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
             Assert.Contains("The console's database is unreachable; retrying.", await during.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
@@ -54,9 +54,9 @@ public sealed class ConsoleDatabaseOutageTests(ConsolePostgresFixture pg) : ICla
         await WaitAsync(() => health.Reachable, "the monitor never saw the database come back");
         Assert.True(await DatabaseCheckAsync(probe));
         // A request that needs the database (token check, run lookup) works without a console restart.
-        using var run = await client.GetAsync(new Uri("/api/v1/runs/no-such-run", UriKind.Relative));
+        using var run = await client.GetAsync(new Uri("/api/v1/runs/nosuchrun", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, run.StatusCode);
-        Assert.Contains("There is no run 'no-such-run'", await run.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("There is no run 'nosuchrun'", await run.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<bool> DatabaseCheckAsync(HttpClient client)

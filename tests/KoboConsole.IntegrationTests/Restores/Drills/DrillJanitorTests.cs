@@ -1,4 +1,5 @@
 using KoboConsole.IntegrationTests.Docker;
+using KoboConsole.IntegrationTests.Storage;
 using KoboConsole.Testing;
 using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
@@ -7,15 +8,25 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.IntegrationTests.Restores.Drills;
 
-/// <summary>Leftovers of a drill (the console died mid-drill) are removed when the console starts, and only those.</summary>
+/// <summary>
+/// Leftovers of a drill (the console died mid-drill) are removed when the console starts, and only
+/// those. Two consoles share one database only on PostgreSQL storage (on SQLite a console that
+/// starts fails every running run: decision 0009), so the live drill of the other console is
+/// modelled there.
+/// </summary>
 [Collection(DockerEngineGroup.Name)]
-public sealed class DrillJanitorTests(DockerFixture fixture)
+public sealed class DrillJanitorTests(DockerFixture fixture, ConsolePostgresFixture pg) : IClassFixture<ConsolePostgresFixture>
 {
     [Fact]
     public async Task Start_LeftoversOfAFinishedDrill_RemovedButNotAnotherConsolesOrTheRunningDrills()
     {
         _ = fixture;
-        var settings = new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = "nostack" + Guid.NewGuid().ToString("N")[..6] };
+        var settings = new Dictionary<string, string?>
+        {
+            ["KoboConsole:Stack:Prefix"] = "nostack" + Guid.NewGuid().ToString("N")[..6],
+            ["KoboConsole:Storage:Provider"] = "PostgreSql",
+            ["KoboConsole:Storage:ConnectionString"] = pg.ConnectionString,
+        };
         await using var first = new ConsoleAppFactory(settings);
         var runs = first.Services.GetRequiredService<RunStore>();
         var stale = await runs.CreateAsync(DrillRunner.Kind, "test", "{}", CancellationToken.None);
