@@ -18,7 +18,8 @@ public static class JobsModule
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
                 // House rule: no job is retried unless it says so (a restore must never run ten times).
-                .UseFilter(new AutomaticRetryAttribute { Attempts = 0 });
+                .UseFilter(new AutomaticRetryAttribute { Attempts = 0 })
+                .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()));
             if (db.Provider == StorageProvider.Sqlite)
             {
                 config.UseSQLiteStorage(Path.Combine(db.DataDirectory, "hangfire.db"), new SQLiteStorageOptions
