@@ -1,5 +1,5 @@
-using Hangfire.Logging;
 using Hangfire.AspNetCore;
+using Hangfire.Logging;
 
 namespace KoboConsole.Web.Features.Jobs;
 
