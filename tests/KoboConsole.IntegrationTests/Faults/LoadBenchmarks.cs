@@ -45,15 +45,7 @@ public sealed class LoadBenchmarks(DockerFixture fixture, ITestOutputHelper outp
             tasks.Add(Task.Run(() => PollTopologyAsync(console.Address, token, counters, stop.Token)));
         }
 
-        var samples = new List<(double Minutes, long RssMb)>();
-        var clock = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
-        {
-            samples.Add((clock.Elapsed.TotalMinutes, console.RssMb()));
-            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(15)), Task.Delay(System.Threading.Timeout.Infinite, stop.Token));
-        }
-
-        samples.Add((clock.Elapsed.TotalMinutes, console.RssMb()));
+        var samples = await console.SampleRssUntilAsync(stop.Token);
         await Task.WhenAll(tasks);
         foreach (var hub in hubs)
         {

@@ -124,6 +124,21 @@ internal sealed class ConsoleProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the console process, from /proc.</summary>
+    /// <summary>The process's RSS every 15 s until <paramref name="stop"/> fires, and once more then (benchmarks).</summary>
+    public async Task<List<(double Minutes, long RssMb)>> SampleRssUntilAsync(CancellationToken stop)
+    {
+        var samples = new List<(double Minutes, long RssMb)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            samples.Add((clock.Elapsed.TotalMinutes, RssMb()));
+            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None), Task.Delay(System.Threading.Timeout.Infinite, stop));
+        }
+
+        samples.Add((clock.Elapsed.TotalMinutes, RssMb()));
+        return samples;
+    }
+
     public long RssMb()
     {
         var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));

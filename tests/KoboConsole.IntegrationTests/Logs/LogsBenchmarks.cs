@@ -104,15 +104,7 @@ public sealed class LogsBenchmarks(DockerFixture fixture, ITestOutputHelper outp
             }));
         }
 
-        var samples = new List<(double Minutes, long RssMb)>();
-        var clock = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
-        {
-            samples.Add((clock.Elapsed.TotalMinutes, console.RssMb()));
-            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(15)), Task.Delay(System.Threading.Timeout.Infinite, stop.Token));
-        }
-
-        samples.Add((clock.Elapsed.TotalMinutes, console.RssMb()));
+        var samples = await console.SampleRssUntilAsync(stop.Token);
         await Task.WhenAll(clients);
         foreach (var hub in hubs)
         {
