@@ -54,6 +54,40 @@ public sealed class BackupItemTests(TestBedFixture fixture)
     }
 
     [Fact]
+    public async Task Postgres_RowsWrittenDuringBackup_ManifestCountsEqualTheDump()
+    {
+        await using var h = await BackupHarness.StartAsync(fixture, "w");
+        await h.CreateBigTableAsync("koboform", 200_000);
+        await h.PsqlAsync("koboform", "CREATE TABLE busy (g int)");
+        // Like kobo's workers during a scheduled backup: a row committed every few milliseconds.
+        var writer = BackupHarness.DockerAsync("exec", "-e", "PGAPPNAME=busywriter", h.Postgres, "psql", "-U", h.Stack.PostgresUser, "-d", "koboform", "-c",
+            "DO $$ BEGIN FOR i IN 1..1000000 LOOP INSERT INTO busy VALUES (i); COMMIT; PERFORM pg_sleep(0.002); END LOOP; END $$");
+        while (await h.PsqlAsync("koboform", "SELECT count(*) FROM busy") == "0")
+        {
+            await Task.Delay(50);
+        }
+
+        var run = await h.BackupAsync(BackupStores.Postgres);
+
+        var afterBackup = long.Parse(await h.PsqlAsync("koboform", "SELECT count(*) FROM busy"), System.Globalization.CultureInfo.InvariantCulture);
+        await h.PsqlAsync("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'busywriter'");
+        await writer;
+        Assert.True(run.State == RunStates.Succeeded, string.Join('\n', run.Log));
+        var item = (await h.ManifestAsync()).Items.Single(i => i.Database == "koboform");
+        var counted = item.RowCounts!["public.busy"];
+        Assert.True(counted < afterBackup, $"the writer should still have been writing during the backup ({counted} counted, {afterBackup} after)");
+        var inContainer = $"/tmp/{Path.GetFileName(item.Key)}";
+        Assert.Equal(0, (await BackupHarness.DockerAsync("cp", Path.Combine(h.Directory, item.Key), $"{h.Postgres}:{inContainer}")).ExitCode);
+        await h.PsqlAsync("postgres", "CREATE DATABASE scratch_busy");
+        var restore = await BackupHarness.DockerAsync("exec", h.Postgres, "pg_restore", "-U", h.Stack.PostgresUser, "--no-owner", "-d", "scratch_busy", inContainer);
+        Assert.True(restore.ExitCode == 0, restore.StdErr);
+        foreach (var (table, count) in item.RowCounts)
+        {
+            Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), await h.PsqlAsync("scratch_busy", $"SELECT count(*) FROM {table}"));
+        }
+    }
+
+    [Fact]
     public async Task Redis_KeyWrittenAfterLastSave_IsInBackup()
     {
         await using var h = await BackupHarness.StartAsync(fixture, "r");

@@ -61,7 +61,7 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         var run = await RunAsync(h, BackupStores.Redis);
 
         Assert.Equal(RunStates.Failed, run.State);
-        Assert.Contains("is unreachable when trying to start a multipart upload", Assert.Single(run.Items).Error, StringComparison.Ordinal);
+        Assert.Contains("is unreachable when trying to look for an object", Assert.Single(run.Items).Error, StringComparison.Ordinal);
     }
 
     // s3rver checks access key ids but does not verify SigV4 signatures (its source says
@@ -104,6 +104,36 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         await store.ProbeAsync(CancellationToken.None);
 
         Assert.Empty(await store.ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task S3Target_SameNameTwice_RefusedAndFirstObjectKept()
+    {
+        var prefix = "dup-" + Guid.NewGuid().ToString("N")[..8];
+        using var target = new S3Target(ObjectStores.Create(new S3Options
+        {
+            Bucket = S3rverFixture.Bucket,
+            Prefix = prefix,
+            ServiceUrl = s3.Endpoint.ToString(),
+            ForcePathStyle = true,
+            UseChunkEncoding = false,
+            AccessKeyId = S3rverFixture.AccessKey,
+            SecretAccessKey = S3rverFixture.SecretKey,
+        }), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero)));
+        var first = "first backup"u8.ToArray();
+        string key;
+        await using (var upload = await target.OpenAsync("redis", "redis-7.0.15-kobo.test-2026.12.01.02_00.gz", CancellationToken.None))
+        {
+            await upload.Stream.WriteAsync(first);
+            key = await upload.CompleteAsync(first.Length, CancellationToken.None);
+        }
+
+        var refused = await Assert.ThrowsAsync<BackupItemException>(() => target.OpenAsync("redis", "redis-7.0.15-kobo.test-2026.12.01.02_00.gz", CancellationToken.None));
+
+        Assert.Contains("already exists", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("start the next backup in a minute", refused.Message, StringComparison.Ordinal);
+        await using var body = await target.OpenReadAsync(key, CancellationToken.None);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(first)), Convert.ToHexStringLower(await SHA256.HashDataAsync(body)));
     }
 
     private static async Task<RunView> RunAsync(BackupHarness h, string store)

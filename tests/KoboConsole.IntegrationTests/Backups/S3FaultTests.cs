@@ -50,9 +50,10 @@ public sealed class S3FaultTests(TestBedFixture fixture, StrictS3Fixture s3) : I
         var backup = h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
         // Past the first 5 MB part: the server holds a part of an open upload.
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while ((await runs.GetAsync(runId, CancellationToken.None))!.Items is not [{ Bytes: > 7 * 1024 * 1024 }, ..])
+        RunView? view;
+        while ((view = await runs.GetAsync(runId, CancellationToken.None))!.Items is not [{ Bytes: > 7 * 1024 * 1024 }, ..])
         {
-            Assert.True(DateTime.UtcNow < deadline && !backup.IsCompleted, "the upload never passed 7 MB");
+            Assert.True(DateTime.UtcNow < deadline && !backup.IsCompleted, "the upload never passed 7 MB:\n" + string.Join('\n', view.Log));
             await Task.Delay(50);
         }
 

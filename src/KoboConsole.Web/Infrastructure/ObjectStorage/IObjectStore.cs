@@ -19,6 +19,9 @@ public interface IObjectStore : IDisposable
 
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Whether an object exists at <paramref name="key"/>.</summary>
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
+
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Puts, reads back and deletes a probe object; throws with the exact reason when a step fails.</summary>

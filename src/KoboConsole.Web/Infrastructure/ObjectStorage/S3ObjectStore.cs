@@ -112,6 +112,23 @@ internal sealed class S3ObjectStore : IObjectStore
         return response.ResponseStream;
     }
 
+    // A one-byte GET, not a HEAD: a HEAD's error has no body, so a wrong secret would show as a bare
+    // 403 instead of SignatureDoesNotMatch.
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await GuardAsync("look for an object", () => _client.GetObjectAsync(
+                new GetObjectRequest { BucketName = Bucket, Key = _prefix + key, ByteRange = new ByteRange(0, 0) }, cancellationToken));
+            return true;
+        }
+        catch (ObjectStoreException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchKey" or "InvalidRange" } s3)
+        {
+            // InvalidRange: the object exists but is empty.
+            return s3.ErrorCode == "InvalidRange";
+        }
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         GuardAsync("delete an object", () => _client.DeleteObjectAsync(Bucket, _prefix + key, cancellationToken));
 

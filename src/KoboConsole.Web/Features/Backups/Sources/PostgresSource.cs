@@ -10,7 +10,7 @@ namespace KoboConsole.Web.Features.Backups;
 internal static class PostgresSource
 {
     // Exact per-table counts for the manifest (pg_class.reltuples is only an estimate).
-    private const string RowCountSql =
+    internal const string RowCountSql =
         "SELECT n.nspname || '.' || c.relname, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text "
         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1";
@@ -36,23 +36,43 @@ internal static class PostgresSource
             (output, ct) => DumpAsync(engine, pg.Id, user, db, execEnv, output, ct))).ToList();
     }
 
+    // The counts run in the snapshot's transaction while pg_dump streams from the same snapshot:
+    // equal to the dump's rows whatever kobo writes meanwhile, and overlapped with the dump.
     private static async Task<ItemFacts> DumpAsync(IContainerEngine engine, string id, string user, string database, string[] env, Stream output, CancellationToken cancellationToken)
     {
-        var counts = await RowCountsAsync(engine, id, user, database, env, cancellationToken);
-        await ContainerExec.StreamAsync(engine, id, new ExecSpec
+        await using var snapshot = await PostgresSnapshot.ExportAsync(engine, id, user, database, env, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counting = snapshot.CountRowsAsync(stop.Token);
+        try
         {
-            Cmd = ["pg_dump", "--format=custom", "-U", user, "-d", database],
-            Env = env,
-        }, output, $"pg_dump of {database}", cancellationToken);
-        return new ItemFacts(counts);
+            await ContainerExec.StreamAsync(engine, id, new ExecSpec
+            {
+                Cmd = ["pg_dump", "--format=custom", $"--snapshot={snapshot.Id}", "-U", user, "-d", database],
+                Env = env,
+            }, output, $"pg_dump of {database}", cancellationToken);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await ((Task)counting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        return new ItemFacts(await counting);
     }
 
     internal static async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(IContainerEngine engine, string id, string user, string database, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
         var text = await ContainerExec.TextAsync(engine, id, ["psql", "-U", user, "-d", database, "-At", "-F", "\t", "-c", RowCountSql], env,
             $"counting the rows of {database}", cancellationToken);
+        return ParseCounts(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary><c>table\tcount</c> lines as psql prints <see cref="RowCountSql"/>'s rows.</summary>
+    internal static IReadOnlyDictionary<string, long> ParseCounts(IEnumerable<string> lines)
+    {
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in lines)
         {
             var parts = line.Split('\t');
             if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))

@@ -25,6 +25,12 @@ public sealed class S3Target(IObjectStore store, TimeProvider time) : IBackupTar
     public async Task<IBackupUpload> OpenAsync(string folder, string fileName, CancellationToken cancellationToken)
     {
         var key = folder == BackupManifest.Folder ? $"{folder}/{fileName}" : $"{folder}/{TierOf(time.GetUtcNow())}/{fileName}";
+        // S3 would silently replace a complete backup (and break its manifest's hash); the disk target refuses likewise.
+        if (await Guard(() => store.ExistsAsync(key, cancellationToken)))
+        {
+            throw new BackupItemException($"{key} already exists in {store.Description}; kobo's names have one-minute resolution, so start the next backup in a minute.");
+        }
+
         var upload = await Guard(() => store.StartUploadAsync(key, cancellationToken));
         return new Upload(upload, key, store.Description);
     }
