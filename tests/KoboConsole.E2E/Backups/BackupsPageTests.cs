@@ -44,7 +44,7 @@ public sealed class BackupsPageTests(BrowserFixture browser)
         await Assertions.Expect(catalog).ToContainTextAsync("media-kpi_media-kobo.test-");
         await Assertions.Expect(page.GetByTestId("backup-history").GetByTestId("run-state").First).ToHaveTextAsync("succeeded");
         await Assertions.Expect(page.GetByTestId("kobo-schedule-offer").First).ToContainTextAsync("POSTGRES_BACKUP_SCHEDULE");
-        await Assertions.Expect(page.GetByTestId("retention-preview")).ToContainTextAsync("The next prune would delete");
+        await Assertions.Expect(page.GetByTestId("retention-preview-disk")).ToContainTextAsync("The next prune would delete");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "backups.png"), FullPage = true });
         Directory.Delete(dir, recursive: true);
     }

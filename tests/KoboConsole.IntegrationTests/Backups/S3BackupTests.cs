@@ -136,6 +136,73 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(first)), Convert.ToHexStringLower(await SHA256.HashDataAsync(body)));
     }
 
+    [Fact]
+    public async Task S3Retention_PrunesAfterGoodRunOnly_KeepsKoboMade_DryRunNamesWhatGoes()
+    {
+        var prefix = "ret-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = s3.Settings(prefix);
+        settings["KoboConsole:Backups:Retention:Enabled"] = "true";
+        settings["KoboConsole:Backups:Retention:KeepLast"] = "1";
+        settings["KoboConsole:Backups:Retention:Daily"] = "0";
+        settings["KoboConsole:Backups:Retention:Weekly"] = "0";
+        settings["KoboConsole:Backups:Retention:Monthly"] = "0";
+        settings["KoboConsole:Backups:Retention:Yearly"] = "0";
+        settings["KoboConsole:Backups:Retention:RequireRecentSuccesses"] = "1";
+        await using var h = await BackupHarness.StartAsync(fixture, "q", settings);
+        using var store = ObjectStores.Create(new S3Options
+        {
+            Bucket = S3rverFixture.Bucket,
+            Prefix = prefix,
+            ServiceUrl = s3.Endpoint.ToString(),
+            ForcePathStyle = true,
+            UseChunkEncoding = false,
+            AccessKeyId = S3rverFixture.AccessKey,
+            SecretAccessKey = S3rverFixture.SecretKey,
+        });
+        var old = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var olderKey = await PutConsoleBackupAsync(store, "olderrun", old.AddDays(-7), "redis/daily/");
+        var oldKey = await PutConsoleBackupAsync(store, "oldrun", old, "redis/yearly/");
+        var koboKey = "redis/daily/" + BackupNames.Redis("7.0.15", "kobo.test", old.AddDays(-1));
+        await PutAsync(store, koboKey, "kobo's own"u8.ToArray());
+        var pruner = h.App.Services.GetRequiredService<BackupPruner>();
+
+        // No run of this console yet: the dry run says nothing would go, and why.
+        var blocked = await pruner.PreviewAsync(BackupTargets.S3, CancellationToken.None);
+        var run = await RunAsync(h, BackupStores.Redis);
+        var ancientKey = await PutConsoleBackupAsync(store, "ancientrun", old.AddYears(-1), "redis/yearly/");
+        var preview = await pruner.PreviewAsync(BackupTargets.S3, CancellationToken.None);
+
+        Assert.Empty(blocked.Delete);
+        Assert.Contains(blocked.Blocked, b => b.StartsWith("s3:redis: not pruned", StringComparison.Ordinal));
+        Assert.True(run.State == RunStates.Succeeded, string.Join('\n', run.Log));
+        Assert.Contains(run.Log, l => l.Contains($"Retention: deleted {Path.GetFileName(olderKey)}", StringComparison.Ordinal));
+        var keys = (await store.ListAsync(CancellationToken.None)).Select(o => o.Key).ToList();
+        Assert.DoesNotContain(olderKey, keys);
+        Assert.DoesNotContain(oldKey, keys);
+        Assert.Contains(koboKey, keys);
+        Assert.Contains(keys, k => k.EndsWith(run.Items.Single().Name, StringComparison.Ordinal));
+        // After a good run the dry run names exactly the console backup the next prune deletes.
+        Assert.Equal([Path.GetFileName(ancientKey)], preview.Delete.Select(e => e.Name));
+        Assert.Empty(preview.Blocked);
+    }
+
+    private static async Task<string> PutConsoleBackupAsync(IObjectStore store, string runId, DateTimeOffset at, string folder)
+    {
+        var key = folder + BackupNames.Redis("7.0.15", "kobo.test", at);
+        var manifest = new BackupManifest(runId, "0", "kobo.test", "s3", at, at,
+            [new ManifestItem("redis", key, null, "7.0.15", 18, new string('0', 64), "local", "redis", "img", at, at, null, null)]);
+        await PutAsync(store, key, "old console backup"u8.ToArray());
+        await PutAsync(store, $"{BackupManifest.Folder}/{BackupManifest.FileName(at, runId)}", JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json));
+        return key;
+    }
+
+    private static async Task PutAsync(IObjectStore store, string key, byte[] body)
+    {
+        await using var upload = await store.StartUploadAsync(key, CancellationToken.None);
+        await upload.Stream.WriteAsync(body);
+        await upload.CompleteAsync(CancellationToken.None);
+    }
+
     private static async Task<RunView> RunAsync(BackupHarness h, string store)
     {
         var runs = h.App.Services.GetRequiredService<RunStore>();

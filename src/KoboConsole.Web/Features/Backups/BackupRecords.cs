@@ -65,4 +65,9 @@ public sealed record BackupEntry(
 }
 
 /// <summary>POST /api/v1/backups.</summary>
-public sealed record StartBackupRequest(IReadOnlyList<string>? Stores, string? Target);
+public sealed record StartBackupRequest(IReadOnlyList<string>? Stores, string? Target)
+{
+    /// <summary>The request a backup run was created with, from the run's stored JSON.</summary>
+    public static StartBackupRequest Of(string? json) =>
+        System.Text.Json.JsonSerializer.Deserialize<StartBackupRequest>(json ?? "{}", BackupManifest.Json) ?? new StartBackupRequest(null, null);
+}

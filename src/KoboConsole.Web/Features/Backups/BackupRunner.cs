@@ -50,7 +50,7 @@ public sealed partial class BackupRunner(
             return;
         }
 
-        var request = JsonSerializer.Deserialize<StartBackupRequest>(run.Request ?? "{}", BackupManifest.Json) ?? new StartBackupRequest(null, null);
+        var request = StartBackupRequest.Of(run.Request);
         var stores = request.Stores ?? BackupStores.All;
         var targetKind = request.Target ?? BackupTargets.Disk;
         using var handle = cancellation.Register(runId, jobToken);

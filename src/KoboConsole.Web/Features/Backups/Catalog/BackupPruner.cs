@@ -47,6 +47,7 @@ public sealed class BackupPruner(BackupTargetResolver targets, RunStore runs, IO
         return Retention.Plan(entries, options.CurrentValue, outcomes);
     }
 
-    private static string TargetOf(RunView run) =>
-        run.Request is { } json && json.Contains("\"target\":\"s3\"", StringComparison.Ordinal) ? BackupTargets.S3 : BackupTargets.Disk;
+    // Parsed, not matched as text: requests are stored indented ("target": "s3"), which a substring
+    // match missed, so every S3 run counted as a disk run (and S3 pruning waited for runs it never saw).
+    private static string TargetOf(RunView run) => StartBackupRequest.Of(run.Request).Target ?? BackupTargets.Disk;
 }
