@@ -5,14 +5,18 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using KoboConsole.IntegrationTests.Backups;
+using KoboConsole.IntegrationTests.Restores;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Logs;
+using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.IntegrationTests.Metrics;
 
 /// <summary>
-/// /metrics as Prometheus scrapes it (a viewer's Bearer token): the numbers move with real backups
+/// /metrics as Prometheus scrapes it (a viewer's Bearer token): the numbers move with real backups, restores and drills
 /// on a test-bed stack and with live log viewers; anonymous scrapes are refused. In the test-bed
 /// collection, so no other backup runs in this process while the deltas are measured.
 /// </summary>
@@ -54,6 +58,33 @@ public sealed partial class MetricsEndpointTests(TestBedFixture fixture)
         Assert.Equal(1, Value(during, "koboconsole_backup_item_failures_total", redis) - Value(before, "koboconsole_backup_item_failures_total", redis));
         Assert.Equal(1, Value(during, "koboconsole_logs_viewers", "") - Value(before, "koboconsole_logs_viewers", ""));
         Assert.Equal(Value(before, "koboconsole_logs_viewers", ""), Value(after, "koboconsole_logs_viewers", ""));
+    }
+
+    [Fact]
+    public async Task Metrics_AfterARestoreAndADrill_RestoreAndDrillNumbersMoveByExactlyThat()
+    {
+        await using var h = await BackupHarness.StartAsync(fixture, "mr");
+        using var admin = await BackupsApiTests.ClientAsync(h.App);
+        using var scraper = await ViewerClientAsync(h);
+        var backup = await h.BackupAsync("redis");
+        Assert.Equal(RunStates.Succeeded, backup.State);
+        var before = await ScrapeAsync(scraper);
+
+        var restore = await RestoreRunbookTests.RestoreAsync(admin, new { backupIds = backup.Items.Select(i => i.BackupId!).ToArray(), confirm = "kobo.test" });
+        Assert.Equal("succeeded", restore.GetProperty("state").GetString());
+        // Redis has a backup, postgres none: one store proven, one failed.
+        var drillId = await h.App.Services.GetRequiredService<DrillService>().CreateAsync([BackupStores.Redis, BackupStores.Postgres], "test", CancellationToken.None);
+        await h.App.Services.GetRequiredService<DrillRunner>().RunAsync(drillId, CancellationToken.None);
+        var after = await ScrapeAsync(scraper);
+
+        double Delta(string name, string labels) => Value(after, name, labels) - Value(before, name, labels);
+        Assert.Equal(1, Delta("koboconsole_restore_runs_total", """outcome="succeeded" """));
+        Assert.Equal(0, Delta("koboconsole_restore_runs_total", """outcome="failed" """));
+        Assert.Equal(1, Delta("koboconsole_restore_run_duration_seconds_count", """outcome="succeeded" """));
+        Assert.True(Delta("koboconsole_restore_run_duration_seconds_sum", """outcome="succeeded" """) > 0);
+        Assert.Equal(1, Delta("koboconsole_drill_store_results_total", """store="redis",outcome="succeeded" """));
+        Assert.Equal(1, Delta("koboconsole_drill_store_results_total", """store="postgres",outcome="failed" """));
+        Assert.Equal(2, Delta("koboconsole_drill_store_results_total", ""));
     }
 
     private static async Task<string> ScrapeAsync(HttpClient client)

@@ -14,7 +14,14 @@ internal static class BadInputCases
     public const string Traversal = "%2E%2E%2F%2E%2E%2Fetc%2Fpasswd";
     public const string Script = "<script>alert(1)</script>";
 
+    /// <summary>Stands for the id of the schedule the fixture made (PUT aims at a real one).</summary>
+    public const string ScheduleId = "{schedule}";
+
     public static readonly string OneMegabyte = new('a', 1 << 20);
+
+    private const string ScheduleBody = """{"stores":["postgres"],"target":"disk","cron":"0 2 * * *","timeZone":"UTC"}""";
+
+    private static readonly Field[] ScheduleFields = [new("stores", Kind.List), new("target", Kind.Text), new("cron", Kind.Text), new("timeZone", Kind.Text)];
 
     private static readonly Endpoint[] Endpoints =
     [
@@ -30,6 +37,8 @@ internal static class BadInputCases
             [new("start", Kind.Date), new("end", Kind.Date), new("eta", Kind.Text), new("email", Kind.Text)]),
         new("POST", "/api/v1/backups", """{"stores":["postgres"],"target":"disk"}""",
             [new("stores", Kind.List), new("target", Kind.Text)]),
+        new("POST", "/api/v1/backups/schedules", ScheduleBody, ScheduleFields),
+        new("PUT", $"/api/v1/backups/schedules/{ScheduleId}", ScheduleBody, ScheduleFields),
         new("POST", "/api/v1/drills", """{"stores":["postgres"]}""",
             [new("stores", Kind.List)]),
         new("POST", "/api/v1/restores/preflight", """{"backupIds":["0123456789abcdef0123"]}""",
@@ -47,6 +56,8 @@ internal static class BadInputCases
         ("GET", "/api/v1/runs/{x}", "runId"),
         ("POST", "/api/v1/runs/{x}/cancel", "runId"),
         ("DELETE", "/api/v1/maintenance/windows/{x}", "id"),
+        ("PUT", "/api/v1/backups/schedules/{x}", "id"),
+        ("DELETE", "/api/v1/backups/schedules/{x}", "id"),
     ];
 
     private static readonly Dictionary<string, Case> All = Build();
@@ -87,7 +98,7 @@ internal static class BadInputCases
 
         foreach (var (method, path, field) in Routes)
         {
-            var body = method is "PUT" ? """{"role":"operator"}""" : method is "POST" or "PATCH" ? "{}" : null;
+            var body = path.StartsWith("/api/v1/backups/schedules", StringComparison.Ordinal) ? ScheduleBody : method is "PUT" ? """{"role":"operator"}""" : method is "POST" or "PATCH" ? "{}" : null;
             cases[$"{method} {path} traversal"] = new Case(method, path.Replace("{x}", Traversal, StringComparison.Ordinal), body, field);
         }
 
@@ -98,12 +109,31 @@ internal static class BadInputCases
         cases["POST users role unknown"] = new("POST", "/api/v1/users", """{"username":"newcomer","password":"password-of-newcomer","role":"root"}""", "role");
         cases["POST backups store traversal"] = new("POST", "/api/v1/backups", """{"stores":["../../etc"],"target":"disk"}""", "stores");
         cases["POST backups not json"] = new("POST", "/api/v1/backups", """{"stores":[""", "stores");
+        foreach (var (what, cron) in new[] { ("minute 61", "61 * * * *"), ("words", "every day"), ("six fields", "0 0 2 * * *"), ("empty", "") })
+        {
+            foreach (var method in new[] { "POST", "PUT" })
+            {
+                cases[$"{method} schedules cron {what}"] = new(method, SchedulePath(method), ScheduleBody.Replace("0 2 * * *", cron, StringComparison.Ordinal), "cron");
+            }
+        }
+
+        foreach (var (what, zone) in new[] { ("unknown", "Mars/Olympus"), ("traversal", "../../../etc/passwd") })
+        {
+            cases[$"POST schedules timeZone {what}"] = new("POST", SchedulePath("POST"), ScheduleBody.Replace("\"UTC\"", $"\"{zone}\"", StringComparison.Ordinal), "timeZone");
+        }
+
+        cases["PUT schedules store unknown"] = new("PUT", SchedulePath("PUT"), ScheduleBody.Replace("postgres", "mysql", StringComparison.Ordinal), "stores");
+        cases["POST schedules stores empty"] = new("POST", SchedulePath("POST"), ScheduleBody.Replace("\"postgres\"", "", StringComparison.Ordinal), "stores");
+        cases["POST schedules target unknown"] = new("POST", SchedulePath("POST"), ScheduleBody.Replace("disk", "ftp", StringComparison.Ordinal), "target");
+        cases["POST schedules cron missing"] = new("POST", SchedulePath("POST"), """{"stores":["postgres"],"target":"disk"}""", "cron");
         cases["GET logs invalid regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&filter=(unclosed", null, "filter");
         cases["GET logs invalid exclude regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&exclude=%5B", null, "exclude");
         cases["GET logs tail wrong type"] = new("GET", "/api/v1/containers/kpi/logs?tail=lots", null, "tail");
         cases["GET logs since invalid"] = new("GET", "/api/v1/containers/kpi/logs?since=0%202%20*%20*%20*", null, "since");
         return cases;
     }
+
+    private static string SchedulePath(string method) => method == "PUT" ? $"/api/v1/backups/schedules/{ScheduleId}" : "/api/v1/backups/schedules";
 
     private static void Add(Dictionary<string, Case> cases, Endpoint e, string field, string what, JsonNode? value)
     {

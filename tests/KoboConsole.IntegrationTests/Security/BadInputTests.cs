@@ -13,15 +13,23 @@ namespace KoboConsole.IntegrationTests.Security;
 /// <summary>One console for the whole table: an admin client and a second user to aim changes at. No Docker engine is reachable.</summary>
 public sealed class BadInputApp : IAsyncLifetime
 {
+    private static readonly string[] Redis = ["redis"];
+
     public ConsoleAppFactory App { get; } = new(RoleClients.NoDocker());
 
     public HttpClient Admin { get; private set; } = null!;
+
+    /// <summary>A schedule for the PUT cases to aim at (they must leave it as it is).</summary>
+    public string ScheduleId { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         Admin = await RoleClients.ForRoleAsync(App, "admin");
         using var target = await Admin.PostAsJsonAsync("/api/v1/users", new { username = "target", password = "password-of-target", role = "viewer" });
         target.EnsureSuccessStatusCode();
+        using var schedule = await Admin.PostAsJsonAsync("/api/v1/backups/schedules", new { stores = Redis, target = "disk", cron = "0 4 * * *" });
+        schedule.EnsureSuccessStatusCode();
+        ScheduleId = (await schedule.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()
@@ -47,7 +55,7 @@ public sealed partial class BadInputTests(BadInputApp fixture) : IClassFixture<B
         var c = BadInputCases.Get(name);
         var before = await SnapshotAsync();
         var largeAuditBefore = await LargeAuditEntriesAsync();
-        using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path);
+        using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path.Replace(BadInputCases.ScheduleId, fixture.ScheduleId, StringComparison.Ordinal));
         if (c.ExpandedBody is { } body)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -101,6 +109,7 @@ public sealed partial class BadInputTests(BadInputApp fixture) : IClassFixture<B
         await ScalarAsync("SELECT COUNT(*) FROM api_tokens"),
         await ScalarAsync("SELECT COUNT(*) FROM runs"),
         await ScalarAsync("SELECT COUNT(*) FROM maintenance_windows"),
+        await ScalarAsync("SELECT group_concat(id || ':' || stores || ':' || target || ':' || cron || ':' || time_zone, ',') FROM backup_schedules"),
         await ScalarAsync("SELECT COUNT(*) FROM audit WHERE outcome <> 'rejected'"));
 
     private Task<string> LargeAuditEntriesAsync() =>

@@ -103,6 +103,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         var failures = new List<string>();
         // Operator endpoints a viewer must not reach (the loop covers every endpoint; these prove new ones are in it).
         Assert.Contains(MappedEndpoints(), e => e.Key == "POST /api/v1/drills");
+        Assert.Contains(MappedEndpoints(), e => e.Key == "PUT /api/v1/backups/schedules/{id}");
         var checkedForbidden = 0;
 
         foreach (var endpoint in MappedEndpoints().Where(e => !Anonymous.Contains(e.Key)))
@@ -133,6 +134,9 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     [InlineData("DELETE", "/api/v1/tokens/{name}", "admin")]
     [InlineData("POST", "/api/v1/backups", "operator")]
     [InlineData("GET", "/api/v1/backups", "viewer")]
+    [InlineData("GET", "/api/v1/backups/schedules", "viewer")]
+    [InlineData("PUT", "/api/v1/backups/schedules/{id}", "operator")]
+    [InlineData("DELETE", "/api/v1/backups/schedules/{id}", "operator")]
     [InlineData("GET", "/maintenance", "operator")]
     [InlineData("GET", "/admin/users", "admin")]
     public void MinimumRole_KnownEndpoints_MatchTheContract(string method, string pattern, string expected) =>

@@ -30,6 +30,20 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
         _starts = await WaitReadyAsync(0);
     }
 
+    /// <summary>A connection string to a new, empty database on this server: a test that needs a console of its own (a fresh admin, no users) gets one.</summary>
+    public async Task<string> NewDatabaseAsync()
+    {
+        var name = "kc_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var c = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", c);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return ConnectionString.Replace("Database=koboconsole", $"Database={name}", StringComparison.Ordinal);
+    }
+
     /// <summary>Stops the server (the console's database goes away); <see cref="StartAsync"/> brings it back on the same port.</summary>
     public Task StopAsync() => DockerAsync("stop", "-t", "10", _name);
 

@@ -10,12 +10,50 @@ using Microsoft.Extensions.Options;
 namespace KoboConsole.IntegrationTests.Storage;
 
 /// <summary>Data Protection keys at rest: encrypted with a configured certificate, readable by the next start, refused when the certificate is wrong.</summary>
-public sealed class KeyEncryptionTests : IDisposable
+public sealed class KeyEncryptionTests : KeyEncryptionCases
 {
-    private const string Password = "pfx-password-1";
-    private readonly string _folder = Directory.CreateTempSubdirectory("koboconsole-cert-").FullName;
+    [Fact]
+    public void Problems_WrongPasswordOrMissingFile_NameTheKeyButNeverThePassword()
+    {
+        var path = WritePfx("keys.pfx");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+        var wrong = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = path, KeyEncryptionCertificatePassword = "not-the-password" }).Single();
+        var missing = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = Path.Combine(Folder, "nope.pfx") }).Single();
+        var orphan = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePassword = "secret-alone" }).Single();
+
+        Assert.StartsWith("KoboConsole:Storage:KeyEncryptionCertificatePath: the certificate cannot be used", wrong, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", wrong, StringComparison.Ordinal);
+        Assert.Contains("no file at", missing, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-alone", orphan, StringComparison.Ordinal);
+        Assert.Empty(KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = path, KeyEncryptionCertificatePassword = Password }));
+    }
+
+    [Fact]
+    public async Task Start_WrongCertificatePassword_FailsNamingTheKey()
+    {
+        var settings = Settings(WritePfx("keys.pfx"), "not-the-password");
+        await using var app = new ConsoleAppFactory(settings);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+        Assert.Contains("KoboConsole:Storage:KeyEncryptionCertificatePath", error.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The key-encryption cases that touch storage, run on each provider (<see cref="KeyEncryptionTests"/>, <see cref="KeyEncryptionPostgresTests"/>).</summary>
+public abstract class KeyEncryptionCases : IDisposable
+{
+    protected const string Password = "pfx-password-1";
+    protected string Folder { get; } = Directory.CreateTempSubdirectory("koboconsole-cert-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(Folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The console's settings but for the certificate: SQLite in its own data directory unless a subclass says otherwise.</summary>
+    protected virtual Dictionary<string, string?> StorageSettings() => RoleClients.NoDocker();
 
     [Fact]
     public async Task Keys_WithCertificate_AreStoredEncryptedAndALoginSurvivesARestart()
@@ -47,36 +85,9 @@ public sealed class KeyEncryptionTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Fact]
-    public void Problems_WrongPasswordOrMissingFile_NameTheKeyButNeverThePassword()
+    protected Dictionary<string, string?> Settings(string path, string password)
     {
-        var path = WritePfx("keys.pfx");
-
-        var wrong = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = path, KeyEncryptionCertificatePassword = "not-the-password" }).Single();
-        var missing = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = Path.Combine(_folder, "nope.pfx") }).Single();
-        var orphan = KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePassword = "secret-alone" }).Single();
-
-        Assert.StartsWith("KoboConsole:Storage:KeyEncryptionCertificatePath: the certificate cannot be used", wrong, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-the-password", wrong, StringComparison.Ordinal);
-        Assert.Contains("no file at", missing, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret-alone", orphan, StringComparison.Ordinal);
-        Assert.Empty(KeyEncryption.Problems(new StorageOptions { KeyEncryptionCertificatePath = path, KeyEncryptionCertificatePassword = Password }));
-    }
-
-    [Fact]
-    public async Task Start_WrongCertificatePassword_FailsNamingTheKey()
-    {
-        var settings = Settings(WritePfx("keys.pfx"), "not-the-password");
-        await using var app = new ConsoleAppFactory(settings);
-
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<StorageOptions>>().Value);
-
-        Assert.Contains("KoboConsole:Storage:KeyEncryptionCertificatePath", error.Message, StringComparison.Ordinal);
-    }
-
-    private static Dictionary<string, string?> Settings(string path, string password)
-    {
-        var settings = RoleClients.NoDocker();
+        var settings = StorageSettings();
         settings["KoboConsole:Storage:KeyEncryptionCertificatePath"] = path;
         settings["KoboConsole:Storage:KeyEncryptionCertificatePassword"] = password;
         return settings;
@@ -86,17 +97,37 @@ public sealed class KeyEncryptionTests : IDisposable
     {
         await using var c = await app.Services.GetRequiredService<ConsoleDb>().OpenAsync(CancellationToken.None);
         await using var command = c.CreateCommand();
-        command.CommandText = "SELECT group_concat(xml, '') FROM dataprotection_keys";
+        command.CommandText = app.Services.GetRequiredService<ConsoleDb>().Provider == StorageProvider.PostgreSql
+            ? "SELECT string_agg(xml, '') FROM dataprotection_keys"
+            : "SELECT group_concat(xml, '') FROM dataprotection_keys";
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    private string WritePfx(string name)
+    protected string WritePfx(string name)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=KoboConsole key encryption", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllBytes(path, cert.Export(X509ContentType.Pfx, Password));
         return path;
+    }
+}
+
+/// <summary><see cref="KeyEncryptionCases"/> with the keys in a real PostgreSQL (a new database per test).</summary>
+public sealed class KeyEncryptionPostgresTests(ConsolePostgresFixture pg) : KeyEncryptionCases, IClassFixture<ConsolePostgresFixture>, IAsyncLifetime
+{
+    private string _connectionString = "";
+
+    public async Task InitializeAsync() => _connectionString = await pg.NewDatabaseAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override Dictionary<string, string?> StorageSettings()
+    {
+        var settings = RoleClients.NoDocker();
+        settings["KoboConsole:Storage:Provider"] = "PostgreSql";
+        settings["KoboConsole:Storage:ConnectionString"] = _connectionString;
+        return settings;
     }
 }

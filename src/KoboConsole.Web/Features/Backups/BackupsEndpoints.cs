@@ -1,5 +1,6 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups.Schedules;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -11,7 +12,7 @@ public static class BackupsEndpoints
         var api = app.MapGroup("/api/v1/backups");
         api.MapGet("", ListAsync).RequireAuthorization(Roles.Viewer);
         api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
-        return app;
+        return app.MapBackupSchedules();
     }
 
     private static async Task<IResult> ListAsync(string? store, string? target, BackupCatalog catalog, CancellationToken ct)

@@ -27,6 +27,7 @@ public static class BackupsModule
         builder.Services.AddTransient<BackupJob>();
         builder.Services.AddSingleton<IMigrationSource, SchedulesMigrations>();
         builder.Services.AddSingleton<BackupSchedules>();
+        builder.Services.AddSingleton<ScheduleEditor>();
         builder.Services.AddSingleton<KoboScheduleImport>();
         builder.Services.AddTransient<ScheduledBackupJob>();
         builder.Services.AddHostedService<SchedulesStartup>();

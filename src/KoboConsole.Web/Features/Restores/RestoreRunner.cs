@@ -5,6 +5,7 @@ using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,7 @@ public sealed partial class RestoreRunner(
     HealthGate health,
     Leases leases,
     AuditLog audit,
+    ConsoleMetrics metrics,
     IDockerHosts hosts,
     IOptionsMonitor<RestoresOptions> options,
     TimeProvider time,
@@ -107,6 +109,7 @@ public sealed partial class RestoreRunner(
         }
 
         await runs.FinishAsync(runId, outcome, error, CancellationToken.None);
+        metrics.RestoreRunFinished(outcome, time.GetUtcNow() - started);
         var what = $"restore run {runId} ({string.Join(", ", state.Plan?.Items.Select(i => i.Entry.Name) ?? request.BackupIds ?? [])})";
         await audit.WriteAsync(run.Actor, "restore.run", what, outcome, error ?? "all steps succeeded", time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, outcome, state.FailedStep ?? "");

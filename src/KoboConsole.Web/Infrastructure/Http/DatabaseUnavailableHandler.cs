@@ -1,4 +1,3 @@
-using System.Data.Common;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +12,7 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsDatabaseOutage(exception))
+        if (!DatabaseOutage.Is(exception))
         {
             return false;
         }
@@ -31,19 +30,5 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
                 Detail = "The console's database is unreachable; retrying. Try again in a moment; /readyz shows when it is back.",
             },
         });
-    }
-
-    // Npgsql and SQLite errors are DbExceptions; a pool that cannot open a connection in time says so with an InvalidOperationException over one.
-    private static bool IsDatabaseOutage(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is DbException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

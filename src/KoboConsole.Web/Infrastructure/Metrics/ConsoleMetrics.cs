@@ -5,7 +5,7 @@ namespace KoboConsole.Web.Infrastructure.Metrics;
 /// <summary>
 /// The console's own instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> that
 /// /metrics exports in Prometheus format. Features record through the methods below; a new
-/// feature (restores, drills) adds its instruments here, so names and tags stay in one place.
+/// feature adds its instruments here, so names and tags stay in one place.
 /// Tags carry store, target and outcome only: never a host name, file name or anything secret.
 /// The meter comes from <see cref="IMeterFactory"/>, which owns and disposes it.
 /// </summary>
@@ -21,6 +21,9 @@ public sealed class ConsoleMetrics
     private readonly Histogram<double> _backupRunDuration;
     private readonly UpDownCounter<long> _logViewers;
     private readonly Histogram<double> _maintenanceToggleDuration;
+    private readonly Counter<long> _restoreRuns;
+    private readonly Histogram<double> _restoreRunDuration;
+    private readonly Counter<long> _drillStoreResults;
 
     public ConsoleMetrics(IMeterFactory meterFactory)
     {
@@ -40,6 +43,12 @@ public sealed class ConsoleMetrics
         _maintenanceToggleDuration = _meter.CreateHistogram<double>("koboconsole.maintenance.toggle.duration", "s",
             "Time to switch maintenance mode on or off, rollbacks included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 40, 60] });
+        _restoreRuns = _meter.CreateCounter<long>("koboconsole.restore.runs", null, "Finished restore runs by outcome.");
+        _restoreRunDuration = _meter.CreateHistogram<double>("koboconsole.restore.run.duration", "s",
+            "Time from a restore run's start to its end, every step included (safety backup, health gate).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400] });
+        _drillStoreResults = _meter.CreateCounter<long>("koboconsole.drill.store.results", null,
+            "Stores a finished drill run proved restorable (succeeded) or not (failed, cancelled).");
     }
 
     /// <summary>The meter itself, for instruments a feature owns (observable gauges, for example).</summary>
@@ -69,6 +78,15 @@ public sealed class ConsoleMetrics
 
     public void MaintenanceToggled(string action, string outcome, TimeSpan duration) =>
         _maintenanceToggleDuration.Record(duration.TotalSeconds, new("action", action), new("outcome", outcome));
+
+    public void RestoreRunFinished(string outcome, TimeSpan duration)
+    {
+        _restoreRuns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        _restoreRunDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void DrillStoreFinished(string store, string outcome) =>
+        _drillStoreResults.Add(1, new("store", store), new("outcome", outcome));
 
     private sealed class Viewer(UpDownCounter<long> counter) : IDisposable
     {

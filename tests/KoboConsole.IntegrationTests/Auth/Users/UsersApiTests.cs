@@ -7,13 +7,30 @@ using KoboConsole.Testing;
 
 namespace KoboConsole.IntegrationTests.Auth.Users;
 
-/// <summary>PUT/DELETE /api/v1/users and /api/v1/tokens: what a change does to sessions and tokens, and the last-admin guard.</summary>
-public sealed class UsersApiTests : IAsyncLifetime
+/// <summary>The cases on the console's default storage, SQLite.</summary>
+public sealed class UsersApiTests : UsersApiCases;
+
+/// <summary>
+/// PUT/DELETE /api/v1/users and /api/v1/tokens: what a change does to sessions and tokens, and the
+/// last-admin guard; run on each storage provider (<see cref="UsersApiTests"/>, <see cref="UsersApiPostgresTests"/>).
+/// </summary>
+public abstract class UsersApiCases : IAsyncLifetime
 {
-    private readonly ConsoleAppFactory _app = new(RoleClients.NoDocker());
+    private ConsoleAppFactory _app = null!;
     private HttpClient _admin = null!;
 
-    public async Task InitializeAsync() => _admin = await RoleClients.ForRoleAsync(_app, "admin");
+    protected ConsoleAppFactory App => _app;
+
+    protected HttpClient Admin => _admin;
+
+    /// <summary>The console's settings: SQLite in its own data directory unless a subclass points it elsewhere.</summary>
+    protected virtual Task<Dictionary<string, string?>> SettingsAsync() => Task.FromResult(RoleClients.NoDocker());
+
+    public async Task InitializeAsync()
+    {
+        _app = new ConsoleAppFactory(await SettingsAsync());
+        _admin = await RoleClients.ForRoleAsync(_app, "admin");
+    }
 
     public async Task DisposeAsync()
     {
@@ -101,7 +118,7 @@ public sealed class UsersApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync(new Uri("/api/v1/tokens", UriKind.Relative))).StatusCode);
     }
 
-    private async Task CreateAsync(string username, string role)
+    protected async Task CreateAsync(string username, string role)
     {
         using var response = await _admin.PostAsJsonAsync("/api/v1/users", new { username, password = $"password-of-{username}", role });
         response.EnsureSuccessStatusCode();

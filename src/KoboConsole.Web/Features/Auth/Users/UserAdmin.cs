@@ -91,11 +91,20 @@ public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
 
     private async Task<UserAdminError?> ApplyAsync(string target, UpdateUserRequest change, CancellationToken cancellationToken)
     {
-        // One statement, so the "an enabled admin remains" check and the change cannot be split by another change.
+        // The change carries its own "an enabled admin remains" check. On PostgreSQL two demotions of two
+        // different admins would each see the other admin still there (read committed): a change that
+        // removes an admin first locks every enabled admin row, so the second waits and sees the first.
         var keepsAdmin = change.Enabled != false && (change.Role is null || change.Role == Roles.Admin);
         await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken);
+        if (!keepsAdmin && db.Provider == StorageProvider.PostgreSql)
+        {
+            await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT username FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY username FOR UPDATE", transaction: tx, cancellationToken: cancellationToken));
+        }
+
         var exists = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM users WHERE username = @target", new { target }, cancellationToken: cancellationToken)) > 0;
+            "SELECT COUNT(*) FROM users WHERE username = @target", new { target }, tx, cancellationToken: cancellationToken)) > 0;
         if (!exists)
         {
             return new UserAdminError(404, "No such user", null, $"No user is named '{target}'; GET /api/v1/users lists them.");
@@ -118,7 +127,8 @@ public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
                 stamp = Guid.NewGuid().ToString("N"),
                 target,
                 keepsAdmin = keepsAdmin ? 1 : 0,
-            }, cancellationToken: cancellationToken));
+            }, tx, cancellationToken: cancellationToken));
+        await tx.CommitAsync(cancellationToken);
         return changed > 0 ? null : new UserAdminError(409, "The last admin must stay", change.Enabled == false ? "enabled" : "role",
             $"'{target}' is the only enabled admin: make another user admin first, or the console would have no admin left.");
     }

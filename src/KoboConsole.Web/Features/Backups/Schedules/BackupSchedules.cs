@@ -40,6 +40,29 @@ public sealed class BackupSchedules(ConsoleDb db, IRecurringJobManager recurring
         return schedule;
     }
 
+    /// <summary>Changes a schedule (validated by the caller) and its job; null when there is no such schedule.</summary>
+    public async Task<BackupSchedule?> UpdateAsync(string id, IReadOnlyList<string> stores, string target, string cron, string timeZone, CancellationToken cancellationToken)
+    {
+        await using (var c = await db.OpenAsync(cancellationToken))
+        {
+            var changed = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE backup_schedules SET stores = @stores, target = @target, cron = @cron, time_zone = @timeZone WHERE id = @id",
+                new { id, stores = string.Join(',', stores), target, cron = cron.Trim(), timeZone }, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                return null;
+            }
+        }
+
+        var schedule = await GetAsync(id, cancellationToken);
+        if (schedule is { Enabled: true })
+        {
+            Register(schedule);
+        }
+
+        return schedule;
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);

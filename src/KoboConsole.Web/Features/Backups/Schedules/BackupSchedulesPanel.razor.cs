@@ -12,6 +12,7 @@ public sealed partial class BackupSchedulesPanel
     private IReadOnlyList<string> _stale = [];
     private string _cron = "0 2 * * *";
     private string _zone = "UTC";
+    private BackupSchedule? _editing;
 
     /// <summary>The stores and target chosen in the page's start form.</summary>
     [Parameter, EditorRequired]
@@ -20,7 +21,7 @@ public sealed partial class BackupSchedulesPanel
     [Inject] private BackupSchedules Schedules { get; set; } = null!;
     [Inject] private KoboScheduleImport Import { get; set; } = null!;
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
-    [Inject] private AuditLog Audit { get; set; } = null!;
+    [Inject] private ScheduleEditor Editor { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
 
@@ -48,37 +49,37 @@ public sealed partial class BackupSchedulesPanel
     private Task AddAsync()
     {
         var (stores, target) = Selection();
-        return SaveAsync(stores, target, _cron, _zone, "console");
+        return SaveAsync(new ScheduleRequest(stores, target, _cron, _zone), "console");
     }
 
-    private Task ImportAsync(KoboSchedule offer) => SaveAsync([offer.Store], BackupTargets.Disk, offer.Cron, "UTC", $"imported from {offer.Variable}");
+    private Task ImportAsync(KoboSchedule offer) => SaveAsync(new ScheduleRequest([offer.Store], BackupTargets.Disk, offer.Cron, "UTC"), $"imported from {offer.Variable}");
 
-    private async Task SaveAsync(IReadOnlyList<string> stores, string target, string cron, string zone, string source)
+    private void Edit(BackupSchedule schedule) => (_editing, _cron, _zone) = (schedule, schedule.Cron, schedule.TimeZone);
+
+    private void CancelEdit() => (_editing, _cron, _zone) = (null, "0 2 * * *", "UTC");
+
+    private async Task SaveAsync(ScheduleRequest request, string source)
     {
-        if (ScheduleRules.Problem(cron, zone) is { } problem)
-        {
-            Snackbar.Add(problem, Severity.Error);
-            return;
-        }
-
-        if (stores.Count == 0)
-        {
-            Snackbar.Add("Select at least one store in the form above.", Severity.Error);
-            return;
-        }
-
-        var schedule = await Schedules.AddAsync(stores, target, cron, zone, source, CancellationToken.None);
         var actor = AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User);
-        await Audit.WriteAsync(actor, "backup.schedule.add", $"schedule {schedule.Id}", "saved", $"{string.Join(", ", stores)} to {target}, {cron} {zone}");
-        Snackbar.Add($"Scheduled: {ScheduleRules.Describe(cron, zone)}.", Severity.Success);
+        var (schedule, errors) = _editing is { } editing
+            ? await Editor.UpdateAsync(editing.Id, request with { Stores = editing.Stores, Target = editing.Target }, actor, CancellationToken.None)
+            : await Editor.CreateAsync(request, source, actor, CancellationToken.None);
+        if (errors.Count > 0)
+        {
+            // The page's own words for the stores: they come from the form above.
+            Snackbar.Add(errors.ContainsKey("stores") ? "Select at least one store in the form above." : errors.Values.First()[0], Severity.Error);
+            return;
+        }
+
+        Snackbar.Add(schedule is null ? "The schedule was deleted meanwhile." : $"Scheduled: {ScheduleRules.Describe(schedule.Cron, schedule.TimeZone)}.",
+            schedule is null ? Severity.Warning : Severity.Success);
+        CancelEdit();
         await LoadAsync();
     }
 
     private async Task DeleteAsync(string id)
     {
-        await Schedules.DeleteAsync(id, CancellationToken.None);
-        var actor = AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User);
-        await Audit.WriteAsync(actor, "backup.schedule.delete", $"schedule {id}", "deleted");
+        await Editor.DeleteAsync(id, AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User), CancellationToken.None);
         await LoadAsync();
     }
 }

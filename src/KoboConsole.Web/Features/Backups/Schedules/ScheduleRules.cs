@@ -7,23 +7,30 @@ namespace KoboConsole.Web.Features.Backups.Schedules;
 public static class ScheduleRules
 {
     /// <summary>Null when valid, else what is wrong and what to write instead.</summary>
-    public static string? Problem(string? cron, string? timeZone)
+    public static string? Problem(string? cron, string? timeZone) => CronProblem(cron) ?? ZoneProblem(timeZone);
+
+    public static string? CronProblem(string? cron)
     {
         if (string.IsNullOrWhiteSpace(cron))
         {
             return "the cron expression is required, five fields such as '0 2 * * 0' (Sundays at 02:00).";
         }
 
-        if (!CronExpression.TryParse(cron.Trim(), CronFormat.Standard, out _))
-        {
-            return $"'{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week), e.g. '30 1 * * *'.";
-        }
-
-        return Zone(timeZone) is null ? $"'{timeZone}' is not a known time zone; use an IANA name such as UTC or Europe/Paris." : null;
+        return CronExpression.TryParse(cron.Trim(), CronFormat.Standard, out _) ? null
+            : $"'{Clip(cron)}' is not a five-field cron expression (minute hour day-of-month month day-of-week), e.g. '30 1 * * *'.";
     }
+
+    public static string? ZoneProblem(string? timeZone) =>
+        Zone(timeZone) is null ? $"'{Clip(timeZone ?? "")}' is not a known time zone; use an IANA name such as UTC or Europe/Paris." : null;
 
     public static TimeZoneInfo? Zone(string? id)
     {
+        // Only what IANA names are made of: no "..", no markup, nothing long reaches the zone files.
+        if (id is { Length: > 64 } || (id is not null && (id.Contains("..", StringComparison.Ordinal) || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+'))))
+        {
+            return null;
+        }
+
         try
         {
             return TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrWhiteSpace(id) ? "UTC" : id);
@@ -33,6 +40,9 @@ public static class ScheduleRules
             return null;
         }
     }
+
+    // Problems echo the input cut: a request may carry megabytes.
+    private static string Clip(string value) => value.Length > 64 ? value[..64] + "…" : value;
 
     public static IReadOnlyList<DateTimeOffset> NextRuns(string cron, string timeZone, DateTimeOffset from, int count)
     {

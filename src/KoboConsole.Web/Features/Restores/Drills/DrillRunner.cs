@@ -3,6 +3,7 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Restores.Drills;
@@ -21,6 +22,7 @@ public sealed partial class DrillRunner(
     IDockerHosts hosts,
     Leases leases,
     AuditLog audit,
+    ConsoleMetrics metrics,
     TimeProvider time,
     ILogger<DrillRunner> logger)
 {
@@ -70,6 +72,11 @@ public sealed partial class DrillRunner(
         }
 
         await runs.FinishAsync(runId, state, error, CancellationToken.None);
+        foreach (var item in (await runs.GetAsync(runId, CancellationToken.None))?.Items ?? [])
+        {
+            metrics.DrillStoreFinished(item.Store, item.State);
+        }
+
         await audit.WriteAsync(run.Actor, "drill.run", $"drill run {runId} ({storeList})", state, error,
             time.GetUtcNow() - started, CancellationToken.None);
         Log.RunEnded(logger, runId, state);
