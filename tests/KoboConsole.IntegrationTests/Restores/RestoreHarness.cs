@@ -1,3 +1,4 @@
+using System.Text.Json;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Restores.Stores;
@@ -13,6 +14,10 @@ internal static class RestoreHarness
         Assert.True(r.ExitCode == 0, r.StdErr);
         return r.StdOut;
     }
+
+    /// <summary>A finished run's error and log, for assertion messages.</summary>
+    public static string Describe(JsonElement run) =>
+        $"{run.GetProperty("error")}\n{string.Join('\n', run.GetProperty("log").EnumerateArray().Select(l => l.GetString()))}";
 }
 
 /// <summary>Opens backups of one target as hashing streams.</summary>
