@@ -44,7 +44,7 @@ public sealed class RestoreCancelTests(TestBedFixture fixture)
         // Let the reporting session go: pg_restore gets past its DROP, finds its input closed early and ends.
         await h.PsqlAsync("postgres", $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{Locker}'");
         await locker;
-        var run = await WaitEndAsync(client, runId);
+        var run = await RestoreHarness.WaitEndAsync(client, runId);
 
         Assert.True(run.GetProperty("state").GetString() == "cancelled", RestoreHarness.Describe(run));
         var error = run.GetProperty("error").GetString()!;
@@ -89,19 +89,5 @@ public sealed class RestoreCancelTests(TestBedFixture fixture)
         }
 
         throw new TimeoutException($"never true within 4 minutes: {countQuery}");
-    }
-
-    private static async Task<JsonElement> WaitEndAsync(HttpClient client, string runId)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(4); DateTime.UtcNow < deadline; await Task.Delay(300))
-        {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
-            if (RunStates.IsFinished(run.GetProperty("state").GetString()!))
-            {
-                return run;
-            }
-        }
-
-        throw new TimeoutException($"restore run {runId} did not end within 4 minutes of the cancel");
     }
 }

@@ -156,20 +156,9 @@ public sealed class RestoreRunbookTests(TestBedFixture fixture)
         var post = await client.PostAsJsonAsync("/api/v1/restores", request);
         Assert.True(post.StatusCode == HttpStatusCode.Accepted, await post.Content.ReadAsStringAsync());
         var runId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (DateTime.UtcNow < deadline)
-        {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
-            if (run.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled")
-            {
-                Assert.Equal("restore", run.GetProperty("kind").GetString());
-                return run;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"restore run {runId} did not finish in 6 minutes");
+        var run = await RestoreHarness.WaitEndAsync(client, runId);
+        Assert.Equal("restore", run.GetProperty("kind").GetString());
+        return run;
     }
 
     internal static async Task<bool> RunningAsync(string container) =>
