@@ -1,6 +1,9 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Runs;
 
 namespace KoboConsole.IntegrationTests.Restores;
 
@@ -13,6 +16,25 @@ internal static class RestoreHarness
         Assert.True(r.ExitCode == 0, r.StdErr);
         return r.StdOut;
     }
+
+    /// <summary>Polls <c>GET /api/v1/runs/{id}</c> until the run has ended (a restore takes PostgreSQL's and Docker's time).</summary>
+    public static async Task<JsonElement> WaitEndAsync(HttpClient client, string runId)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(6); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+            if (RunStates.IsFinished(run.GetProperty("state").GetString()!))
+            {
+                return run;
+            }
+        }
+
+        throw new TimeoutException($"run {runId} did not finish in 6 minutes");
+    }
+
+    /// <summary>A finished run's error and log, for assertion messages.</summary>
+    public static string Describe(JsonElement run) =>
+        $"{run.GetProperty("error")}\n{string.Join('\n', run.GetProperty("log").EnumerateArray().Select(l => l.GetString()))}";
 }
 
 /// <summary>Opens backups of one target as hashing streams.</summary>

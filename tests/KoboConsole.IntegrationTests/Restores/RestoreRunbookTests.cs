@@ -42,7 +42,7 @@ public sealed class RestoreRunbookTests(TestBedFixture fixture)
 
         var run = await RestoreAsync(client, new { backupIds = ids, confirm = "kobo.test" });
 
-        Assert.True(run.GetProperty("state").GetString() == "succeeded", Describe(run));
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(run));
         Assert.Equal("250", await h.PsqlAsync("koboform", "SELECT count(*) FROM known"));
         Assert.Equal("120", await h.PsqlAsync("kobocat", "SELECT count(*) FROM known_kc"));
         Assert.Equal("v1", (await RestoreHarness.RedisAsync(h, "GET", "kc:known")).Trim());
@@ -144,7 +144,7 @@ public sealed class RestoreRunbookTests(TestBedFixture fixture)
         await h.PsqlAsync("koboform", "DELETE FROM known WHERE g > 3");
         var rollback = await RestoreAsync(client, result.GetProperty("rollback"));
 
-        Assert.True(rollback.GetProperty("state").GetString() == "succeeded", Describe(rollback));
+        Assert.True(rollback.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(rollback));
         Assert.Equal("55", await h.PsqlAsync("koboform", "SELECT count(*) FROM known"));
         Assert.Equal("off", (await client.GetFromJsonAsync<JsonElement>("/api/v1/maintenance")).GetProperty("state").GetString());
         Assert.True(await RunningAsync(h.Stack.Containers["kpi"]));
@@ -156,26 +156,12 @@ public sealed class RestoreRunbookTests(TestBedFixture fixture)
         var post = await client.PostAsJsonAsync("/api/v1/restores", request);
         Assert.True(post.StatusCode == HttpStatusCode.Accepted, await post.Content.ReadAsStringAsync());
         var runId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (DateTime.UtcNow < deadline)
-        {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
-            if (run.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled")
-            {
-                Assert.Equal("restore", run.GetProperty("kind").GetString());
-                return run;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"restore run {runId} did not finish in 6 minutes");
+        var run = await RestoreHarness.WaitEndAsync(client, runId);
+        Assert.Equal("restore", run.GetProperty("kind").GetString());
+        return run;
     }
 
-    private static string Describe(JsonElement run) =>
-        $"{run.GetProperty("error")}\n{string.Join('\n', run.GetProperty("log").EnumerateArray().Select(l => l.GetString()))}";
-
-    private static async Task<bool> RunningAsync(string container) =>
+    internal static async Task<bool> RunningAsync(string container) =>
         (await BackupHarness.DockerAsync("inspect", "-f", "{{.State.Running}}", container)).StdOut.Trim() == "true";
 
     private static async Task<string> StartedAtAsync(string container) =>

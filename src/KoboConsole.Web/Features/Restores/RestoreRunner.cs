@@ -76,7 +76,7 @@ public sealed partial class RestoreRunner(
             }
 
             await StepAsync(state, RestoreSteps.Preflight, () => PreflightAsync(state, held));
-            renewer = RenewAsync(held, renew.Token);
+            renewer = RenewAsync(runId, held, handle, renew.Token);
             await StepAsync(state, RestoreSteps.MaintenanceOn, () => MaintenanceOnAsync(state));
             await StepAsync(state, RestoreSteps.StopWriters, () => StopWritersAsync(state));
             await StepAsync(state, RestoreSteps.SafetyBackup, () => SafetyBackupAsync(state));
@@ -145,7 +145,8 @@ public sealed partial class RestoreRunner(
         var stopped = state.Stopped.Count > 0 || state.Inherited.Any(r => r.StoppedWriters.Count > 0);
         var touched = state.MaintenanceByUs || stopped || state.Inherited.Count > 0;
         await SaveAsync(state, ex.Step, pending: touched);
-        var parts = new List<string> { $"failed at step '{ex.Step}': {ex.Reason}" };
+        var how = state.Token.IsCancellationRequested ? "cancelled" : "failed";
+        var parts = new List<string> { $"{how} at step '{ex.Step}': {ex.Reason}" };
         if (!touched)
         {
             parts.Add("Nothing was changed: maintenance and the writers are as they were.");
@@ -173,13 +174,26 @@ public sealed partial class RestoreRunner(
         s.Stopped.Concat(s.Inherited.SelectMany(r => r.StoppedWriters)).DistinctBy(w => (w.Host, w.Id)).ToList(),
         s.MaintenanceByUs, pending), CancellationToken.None);
 
-    private static async Task RenewAsync(List<Lease> held, CancellationToken stop)
+    /// <summary>Keeps the leases alive, and takes a cancel request made on another console instance (the flag in the database).</summary>
+    private async Task RenewAsync(string runId, List<Lease> held, RunCancellation.Handle handle, CancellationToken stop)
     {
         try
         {
+            var renewed = time.GetUtcNow();
             while (true)
             {
-                await Task.Delay(LeaseTtl / 3, stop);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+                if (!handle.Token.IsCancellationRequested && await CancelRequestedAsync(runId, stop))
+                {
+                    handle.Cancel();
+                }
+
+                if (time.GetUtcNow() - renewed < LeaseTtl / 3)
+                {
+                    continue;
+                }
+
+                renewed = time.GetUtcNow();
                 foreach (var lease in held)
                 {
                     await lease.RenewAsync(LeaseTtl, stop);
@@ -189,6 +203,19 @@ public sealed partial class RestoreRunner(
         catch (OperationCanceledException)
         {
             // The run ended.
+        }
+    }
+
+    private async Task<bool> CancelRequestedAsync(string runId, CancellationToken stop)
+    {
+        try
+        {
+            return await runs.IsCancelRequestedAsync(runId, stop);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The console's database did not answer this time; ask again in a second.
+            return false;
         }
     }
 }

@@ -12,6 +12,7 @@ namespace KoboConsole.Web.Infrastructure.Docker;
 internal sealed class ExecSession(DockerEngine engine, string containerId, string execId, MultiplexedStream stream, bool tty) : IExecSession
 {
     private const int BufferSize = 64 * 1024;
+    private const int StdinChunkSize = 1024 * 1024;
 
     public string ExecId => execId;
 
@@ -21,8 +22,34 @@ internal sealed class ExecSession(DockerEngine engine, string containerId, strin
         await GuardAsync("write to an exec", () => stream.WriteAsync(segment.Array!, segment.Offset, segment.Count, cancellationToken), cancellationToken);
     }
 
-    public Task CopyToStdinAsync(Stream source, CancellationToken cancellationToken)
-        => GuardAsync("write to an exec", () => stream.CopyFromAsync(source, cancellationToken), cancellationToken);
+    /// <summary>
+    /// A double-buffered copy: the next chunk is read (and hashed, when the source hashes) on another
+    /// thread while this one is written, so reading and writing overlap instead of taking turns. The
+    /// buffers are not pooled: a write abandoned by a cancel may still hold one.
+    /// </summary>
+    public async Task CopyToStdinAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var front = new byte[StdinChunkSize];
+        var back = new byte[StdinChunkSize];
+        var n = await source.ReadAtLeastAsync(front, StdinChunkSize, throwOnEndOfStream: false, cancellationToken);
+        while (n > 0)
+        {
+            var into = back;
+            var next = Task.Run(async () => await source.ReadAtLeastAsync(into, StdinChunkSize, throwOnEndOfStream: false, cancellationToken), cancellationToken);
+            try
+            {
+                await WriteStdinAsync(front.AsMemory(0, n), cancellationToken);
+            }
+            finally
+            {
+                // Never leave a read of the source running: the caller disposes it next.
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            n = await next;
+            (front, back) = (back, front);
+        }
+    }
 
     public Task CloseStdinAsync(CancellationToken cancellationToken)
         => GuardAsync("close an exec's input", () =>

@@ -37,13 +37,15 @@ public static class MediaRestore
         var holder = await StdinExec.InspectRunningAsync(target, $"restoring {path}", cancellationToken);
         var counting = tarGz as BackupStream;
         var before = counting?.BytesRead ?? 0;
-        await StdinExec.RunAsync(target, new ExecSpec
+        await StdinExec.RunAsync(target, holder, new ExecSpec
         {
             Cmd = ["sh", "-c", "rm -rf -- \"$0/.kc-restore\" && mkdir \"$0/.kc-restore\" && exec tar -xzf - -C \"$0/.kc-restore\"", path],
             User = "0",
         }, tarGz, $"extracting the media backup into {path}", cancellationToken);
-        await StdinExec.RunAsync(target, new ExecSpec { Cmd = ["sh", "-c", SwapScript, path], User = "0" }, Stream.Null,
-            $"replacing the files of {path}", cancellationToken);
+        // The swap takes moments and must never be cut in half: a cancel is heard before it, not during it.
+        cancellationToken.ThrowIfCancellationRequested();
+        await StdinExec.RunAsync(target, holder, new ExecSpec { Cmd = ["sh", "-c", SwapScript, path], User = "0" }, Stream.Null,
+            $"replacing the files of {path}", CancellationToken.None);
         var bytes = counting is null ? 0 : counting.BytesRead - before;
         return new StoreRestoreResult(bytes, $"{path} in {holder.Name} replaced by the backup's files.");
     }

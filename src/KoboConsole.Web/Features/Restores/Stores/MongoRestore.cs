@@ -31,7 +31,7 @@ public static class MongoRestore
         var mongo = await StdinExec.InspectRunningAsync(target, "mongorestore", cancellationToken);
         var counting = archive as BackupStream;
         var before = counting?.BytesRead ?? 0;
-        await StdinExec.RunAsync(target, Spec(mongo), archive, "mongorestore", cancellationToken);
+        await StdinExec.RunAsync(target, mongo, Spec(mongo), archive, "mongorestore", cancellationToken);
         var bytes = counting is null ? 0 : counting.BytesRead - before;
         return new StoreRestoreResult(bytes, $"mongorestore on {mongo.Name} read {bytes} bytes and exited with code 0.");
     }

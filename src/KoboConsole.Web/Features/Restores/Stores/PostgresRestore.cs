@@ -27,6 +27,11 @@ public static class PostgresRestore
     public static IReadOnlyList<string> Command(string user, string database) =>
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "-U", user, "-d", database];
 
+    /// <summary>
+    /// One inspection of the container before and one after (inside <see cref="StdinExec"/>): the
+    /// database lookup runs between them without checks of its own, because a restart during it is
+    /// caught by the final comparison with the same first inspection.
+    /// </summary>
     public static async Task<StoreRestoreResult> RestoreAsync(RestoreTarget target, string database, Stream dump, CancellationToken cancellationToken)
     {
         var pg = await StdinExec.InspectRunningAsync(target, $"restoring {database}", cancellationToken);
@@ -34,7 +39,17 @@ public static class PostgresRestore
         await EnsureDatabaseAsync(target, login, database, cancellationToken);
         var counting = dump as BackupStream;
         var before = counting?.BytesRead ?? 0;
-        await StdinExec.RunAsync(target, new ExecSpec { Cmd = Command(login.User, database), Env = login.Env }, dump, $"pg_restore into {database}", cancellationToken);
+        try
+        {
+            await StdinExec.RunAsync(target, pg, new ExecSpec { Cmd = Command(login.User, database), Env = login.Env }, dump, $"pg_restore into {database}", cancellationToken);
+        }
+        catch (ExecCancelledException ex) when (ex.ExitCode is { } code)
+        {
+            throw new ExecCancelledException(ex.Message + (code == 0
+                ? $" It had already applied the whole dump: {database} holds the backup's data, not verified."
+                : $" pg_restore runs as one transaction, which was rolled back: {database} is as it was before this restore."), code);
+        }
+
         var bytes = counting is null ? 0 : counting.BytesRead - before;
         return new StoreRestoreResult(bytes, $"pg_restore into {database} on {pg.Name} finished with exit code 0.");
     }
@@ -42,12 +57,12 @@ public static class PostgresRestore
     /// <summary>Creates <paramref name="database"/> when it does not exist (a drill's empty container, a renamed database).</summary>
     public static async Task EnsureDatabaseAsync(RestoreTarget target, Login login, string database, CancellationToken cancellationToken)
     {
-        var names = await StdinExec.TextAsync(target, ["psql", "-U", login.User, "-d", "postgres", "-At", "-c", "SELECT datname FROM pg_database"],
+        var names = await StdinExec.UncheckedTextAsync(target, ["psql", "-U", login.User, "-d", "postgres", "-At", "-c", "SELECT datname FROM pg_database"],
             login.Env, $"looking for database {database}", cancellationToken);
         if (!names.Split('\n', StringSplitOptions.TrimEntries).Contains(database, StringComparer.Ordinal))
         {
             // createdb quotes the name itself; no SQL is built from it here.
-            await StdinExec.TextAsync(target, ["createdb", "-U", login.User, database], login.Env, $"creating database {database}", cancellationToken);
+            await StdinExec.UncheckedTextAsync(target, ["createdb", "-U", login.User, database], login.Env, $"creating database {database}", cancellationToken);
         }
     }
 

@@ -30,14 +30,16 @@ public static class RedisRestore
             var tar = Path.Combine(work.FullName, "rdb.tar");
             await WriteTarAsync(rdb, file, owner, tar, cancellationToken);
 
-            // Redis saves its dataset on shutdown: stop first, so our file is the one it loads.
-            await target.Engine.StopContainerAsync(target.ContainerId, TimeSpan.FromSeconds(30), cancellationToken);
+            // Redis saves its dataset on shutdown: stop first, so our file is the one it loads. From the
+            // stop to the start a cancel is not heard (seconds): it must never leave Redis stopped.
+            cancellationToken.ThrowIfCancellationRequested();
+            await target.Engine.StopContainerAsync(target.ContainerId, TimeSpan.FromSeconds(30), CancellationToken.None);
             await using (var tarStream = File.OpenRead(tar))
             {
-                await target.Engine.PutArchiveAsync(target.ContainerId, dir.Length == 0 ? "/" : dir, tarStream, cancellationToken);
+                await target.Engine.PutArchiveAsync(target.ContainerId, dir.Length == 0 ? "/" : dir, tarStream, CancellationToken.None);
             }
 
-            await target.Engine.StartContainerAsync(target.ContainerId, cancellationToken);
+            await target.Engine.StartContainerAsync(target.ContainerId, CancellationToken.None);
             await cli.WaitLoadedAsync(startTimeout, cancellationToken);
             return new StoreRestoreResult(bytes, $"{path} on {redis.Name} replaced ({bytes} bytes unpacked); Redis restarted and loaded it.");
         }

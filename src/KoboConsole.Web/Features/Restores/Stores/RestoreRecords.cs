@@ -12,7 +12,16 @@ public sealed record RestoreTarget(IContainerEngine Engine, string ContainerId)
 }
 
 /// <summary>A restore or verify step failed for a reason a person can act on.</summary>
-public sealed class RestoreStepException(string message, Exception? inner = null) : Exception(message, inner);
+public class RestoreStepException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A restore tool was stopped by a cancel: its input was closed and it was waited for.
+/// <see cref="ExitCode"/> is how it ended (null: it had not ended when the wait gave up).
+/// </summary>
+public sealed class ExecCancelledException(string message, int? exitCode) : RestoreStepException(message)
+{
+    public int? ExitCode { get; } = exitCode;
+}
 
 /// <summary>What a restore primitive did: bytes it streamed into the container and a line for the run log.</summary>
 public sealed record StoreRestoreResult(long BytesStreamed, string Note);

@@ -10,51 +10,76 @@ namespace KoboConsole.Web.Features.Restores.Stores;
 public static class StdinExec
 {
     private const int OutputLimit = 16 * 1024;
+    private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(60);
 
     /// <summary>Output of a finished command: the tail of stdout and of stderr.</summary>
     public sealed record Result(string Stdout, string Stderr);
 
     public static async Task<Result> RunAsync(RestoreTarget target, ExecSpec spec, Stream input, string what, CancellationToken cancellationToken)
+        => await RunAsync(target, await InspectRunningAsync(target, what, cancellationToken), spec, input, what, cancellationToken);
+
+    /// <summary>
+    /// Runs the tool in the container <paramref name="before"/> describes (inspected by the caller,
+    /// once): afterwards the container must still be that same run of it, or the restore is incomplete.
+    /// A cancel stops feeding the input and closes it, then waits for the tool to end (it sees its
+    /// input end early and fails) so nothing is left running half-fed; <see cref="ExecCancelledException"/> says how it ended.
+    /// </summary>
+    public static async Task<Result> RunAsync(RestoreTarget target, ContainerDetails before, ExecSpec spec, Stream input, string what, CancellationToken cancellationToken)
     {
-        var engine = target.Engine;
-        var before = await InspectRunningAsync(target, what, cancellationToken);
         using var stdout = new TailStream(OutputLimit);
         ExecOutput output;
-        int exitCode;
+        int? exitCode = null;
         Exception? writeError = null;
         try
         {
-            await using var session = await engine.StartExecAsync(target.ContainerId, spec with { AttachStdin = true }, cancellationToken);
-            var reading = session.ReadOutputAsync(stdout, OutputLimit, cancellationToken);
+            await using var session = await target.Engine.StartExecAsync(target.ContainerId, spec with { AttachStdin = true }, cancellationToken);
+            // The output is read to its end even after a cancel (the tool's end is what a cancel waits for), at most a minute more.
+            using var outputStop = new CancellationTokenSource();
+            using var afterCancel = cancellationToken.Register(() => outputStop.CancelAfter(EndWait));
+            var reading = session.ReadOutputAsync(stdout, OutputLimit, outputStop.Token);
             try
             {
                 await session.CopyToStdinAsync(input, cancellationToken);
-                await session.CloseStdinAsync(cancellationToken);
             }
             catch (DockerException ex)
             {
                 // The tool stopped reading (it failed, or it is done early): its exit code says which.
                 writeError = ex;
-                await session.CloseStdinAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Cancelled: close the input below and wait for the tool to end.
             }
 
-            output = await reading;
-            using var exitWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            exitWait.CancelAfter(TimeSpan.FromSeconds(60));
-            exitCode = await session.WaitForExitAsync(exitWait.Token);
+            await session.CloseStdinAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                output = await reading;
+                using var exitWait = new CancellationTokenSource(EndWait);
+                exitCode = await session.WaitForExitAsync(exitWait.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw Cancelled(what, input, null);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new RestoreStepException($"{what} closed its output but Docker did not report its exit within {EndWait.TotalSeconds:0} s.");
+            }
         }
         catch (DockerException ex)
         {
-            await EnsureSameContainerAsync(target, before, what, cancellationToken);
+            await EnsureSameContainerAsync(target, before, what, CancellationToken.None);
             throw new RestoreStepException($"{what} broke off: {ex.Message}", ex);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        await EnsureSameContainerAsync(target, before, what, CancellationToken.None);
+        var stderr = output.Stderr.Trim();
+        if (cancellationToken.IsCancellationRequested)
         {
-            throw new RestoreStepException($"{what} closed its output but Docker did not report its exit within 60 s.");
+            throw Cancelled(what, input, exitCode, stderr);
         }
 
-        await EnsureSameContainerAsync(target, before, what, cancellationToken);
-        var stderr = output.Stderr.Trim();
         if (exitCode != 0)
         {
             var signal = exitCode > 128 ? $" (killed by signal {exitCode - 128})" : "";
@@ -74,6 +99,32 @@ public static class StdinExec
     {
         var result = await RunAsync(target, new ExecSpec { Cmd = cmd, Env = env }, Stream.Null, what, cancellationToken);
         return result.Stdout;
+    }
+
+    /// <summary>
+    /// Like <see cref="TextAsync(RestoreTarget, IReadOnlyList{string}, IReadOnlyList{string}, string, CancellationToken)"/>
+    /// in a container the caller inspected, without checking it again afterwards: for a lookup ahead
+    /// of a restore whose own exec checks the container against <paramref name="before"/> at its end.
+    /// </summary>
+    public static async Task<string> UncheckedTextAsync(RestoreTarget target, IReadOnlyList<string> cmd, IReadOnlyList<string> env, string what, CancellationToken cancellationToken)
+    {
+        using var stdout = new TailStream(OutputLimit);
+        int exitCode;
+        string stderr;
+        try
+        {
+            await using var session = await target.Engine.StartExecAsync(target.ContainerId, new ExecSpec { Cmd = cmd, Env = env }, cancellationToken);
+            stderr = (await session.ReadOutputAsync(stdout, OutputLimit, cancellationToken)).Stderr.Trim();
+            exitCode = await session.WaitForExitAsync(cancellationToken);
+        }
+        catch (DockerException ex)
+        {
+            throw new RestoreStepException($"{what} broke off: {ex.Message}", ex);
+        }
+
+        return exitCode == 0
+            ? stdout.Text
+            : throw new RestoreStepException($"{what} exited with code {exitCode}{(stderr.Length > 0 ? ": " + Last(stderr, 1500) : "")}");
     }
 
     public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) =>
@@ -112,6 +163,15 @@ public static class StdinExec
             var how = now.Running ? "restarted" : $"stopped (exit code {now.ExitCode})";
             throw new RestoreStepException($"container {before.Name} {how} during {what}; the restore is incomplete. Check why it stopped.");
         }
+    }
+
+    private static ExecCancelledException Cancelled(string what, Stream input, int? exitCode, string stderr = "")
+    {
+        var fed = input is BackupStream b ? $" after {b.BytesRead} bytes of input" : "";
+        var ended = exitCode is { } code
+            ? $"it exited with code {code}{(code != 0 && stderr.Length > 0 ? " (" + Last(stderr, 300) + ")" : "")}."
+            : $"it had not ended {EndWait.TotalSeconds:0} s later and may still be running: check the container before anything else.";
+        return new ExecCancelledException($"{what} was stopped by a cancel{fed} (its input was closed); {ended}", exitCode);
     }
 
     private static string Last(string text, int max) => text.Length <= max ? text : "…" + text[^max..];
