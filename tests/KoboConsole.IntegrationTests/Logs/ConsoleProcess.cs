@@ -31,6 +31,8 @@ internal sealed class ConsoleProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>
     /// Starts the Release build (benchmarks), or <paramref name="configuration"/>'s. A given
     /// <paramref name="dataDir"/> is kept on dispose (the caller owns it); extra settings go in
