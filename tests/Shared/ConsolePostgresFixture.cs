@@ -22,7 +22,7 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Built or reused by docker/testbed/images.sh (cached by hash).
-        var images = await RunAsync("bash", Path.Combine(RepoRoot(), "docker", "testbed", "images.sh"), "services");
+        var images = await RunAsync("bash", Path.Combine(TestRepo.Root, "docker", "testbed", "images.sh"), "services");
         Assert.True(images.ExitCode == 0, images.Output);
         await DockerAsync("run", "-d", "--name", _name, "--label", "org.koboconsole.test=storage",
             "-e", "POSTGRES_USER=console", "-e", $"POSTGRES_PASSWORD={Password}", "-e", "KPI_POSTGRES_DB=koboconsole",
@@ -86,18 +86,5 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KoboConsole.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"KoboConsole.sln not found above {AppContext.BaseDirectory}");
     }
 }

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KoboConsole.IntegrationTests.Logs;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
 
 namespace KoboConsole.IntegrationTests.Faults;
 
