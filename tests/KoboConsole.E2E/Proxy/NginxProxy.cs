@@ -37,6 +37,15 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public string AccessLog => File.Exists(Path.Combine(Directory, "access.log")) ? File.ReadAllText(Path.Combine(Directory, "access.log")) : "";
 
+    /// <summary>A browser context for the proxy's address (its self-signed certificate accepted).</summary>
+    public Task<Microsoft.Playwright.IBrowserContext> NewContextAsync(Microsoft.Playwright.IBrowser browser) =>
+        browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
+        {
+            BaseURL = $"https://127.0.0.1:{HttpsPort}",
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new() { Width = 1400, Height = 900 },
+        });
+
     public static async Task<NginxProxy> StartAsync(string repoRoot, params Uri[] consoles)
     {
         const string nginx = "/usr/sbin/nginx";

@@ -27,12 +27,7 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
         _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _prefix }, realPort: true);
         var console = _app.StartRealServer();
         _proxy = await NginxProxy.StartAsync(TestBedKobo.RepoRoot(), console);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = $"https://127.0.0.1:{_proxy.HttpsPort}",
-            IgnoreHTTPSErrors = true,
-            ViewportSize = new() { Width = 1400, Height = 900 },
-        });
+        _context = await _proxy.NewContextAsync(browser.Browser);
     }
 
     public async Task DisposeAsync()

@@ -35,12 +35,7 @@ public sealed partial class SeveralInstancesProxyTests(BrowserFixture browser, C
         _instances.Add(new ConsoleAppFactory(settings, realPort: true));
         var addresses = _instances.Select(i => i.StartRealServer()).ToArray();
         _proxy = await NginxProxy.StartAsync(TestBedKobo.RepoRoot(), addresses);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = $"https://127.0.0.1:{_proxy.HttpsPort}",
-            IgnoreHTTPSErrors = true,
-            ViewportSize = new() { Width = 1400, Height = 900 },
-        });
+        _context = await _proxy.NewContextAsync(browser.Browser);
     }
 
     public async Task DisposeAsync()

@@ -39,16 +39,11 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
 
             // The recovery runs before the restarted console listens: no waiting needed.
             var run = await console.RunAsync(runId);
-            Assert.Equal("failed", run.GetProperty("state").GetString());
-            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
-            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
-            Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+            AssertFailedAndPartialRemoved(run, dir);
 
             var next = await console.StartBackupAsync("postgres", "disk");
             var again = await console.WaitRunAsync(next, FaultConsole.Finished, TimeSpan.FromMinutes(4));
-            Assert.True(again.GetProperty("state").GetString() == "succeeded", again.ToString());
-            Assert.DoesNotContain(Log(again), l => l.Contains("waiting for another", StringComparison.Ordinal));
+            AssertSucceededWithoutWaiting(again);
             Assert.Equal(2, Files(dir).Count(f => f.EndsWith(".pg_dump", StringComparison.Ordinal)));
         }
         finally
@@ -91,17 +86,12 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
             // RunRecovery.StaleAfter (45 s), at its next 10 s look (the deadline is generous). The
             // claim fails the run first and then cleans, each step logged: wait for the clean-up's line.
             var run = await survivor.WaitRunAsync(runId, r => FaultConsole.Finished(r) && Log(r).Exists(l => l.Contains("Clean-up after the restart", StringComparison.Ordinal)), TimeSpan.FromMinutes(3));
-            Assert.Equal("failed", run.GetProperty("state").GetString());
-            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
-            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
-            Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+            AssertFailedAndPartialRemoved(run, dir);
 
             // The dead run's lease on the store is gone: the next backup does not wait for its TTL.
             var next = await survivor.StartBackupAsync("postgres", "disk");
             var again = await survivor.WaitRunAsync(next, FaultConsole.Finished, TimeSpan.FromMinutes(4));
-            Assert.True(again.GetProperty("state").GetString() == "succeeded", again.ToString());
-            Assert.DoesNotContain(Log(again), l => l.Contains("waiting for another", StringComparison.Ordinal));
+            AssertSucceededWithoutWaiting(again);
         }
         finally
         {
@@ -152,6 +142,22 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         query.Parameters.AddWithValue("id", runId);
         var owner = (string)(await query.ExecuteScalarAsync())!;
         return int.Parse(owner.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertFailedAndPartialRemoved(JsonElement run, string dir)
+    {
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
+        Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
+        Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+    }
+
+    // The store's lock was released: the next backup did not wait for the dead run's lease.
+    private static void AssertSucceededWithoutWaiting(JsonElement run)
+    {
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        Assert.DoesNotContain(Log(run), l => l.Contains("waiting for another", StringComparison.Ordinal));
     }
 
     private static List<string> Files(string dir) =>
