@@ -20,6 +20,8 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # nginx in front of the console (E2E Proxy tests) runs as a plain process with its own config.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+# Compose v1 (bookworm's package) runs docker/compose.yml itself (Packaging ComposeUpTests).
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -q >/dev/null

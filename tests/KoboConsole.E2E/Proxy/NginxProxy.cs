@@ -7,7 +7,8 @@ namespace KoboConsole.E2E.Proxy;
 /// <summary>
 /// Debian's nginx run as a plain process (not a system service) with docker/nginx/koboconsole.conf,
 /// its listen ports, certificate and upstream replaced for this test: everything else is the
-/// example users copy. A self-signed certificate from openssl makes the proxy speak TLS.
+/// example users copy. A self-signed certificate from openssl makes the proxy speak TLS. Several
+/// consoles become several upstream servers; the access log names the upstream(s) of each request.
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
@@ -36,7 +37,16 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public string AccessLog => File.Exists(Path.Combine(Directory, "access.log")) ? File.ReadAllText(Path.Combine(Directory, "access.log")) : "";
 
-    public static async Task<NginxProxy> StartAsync(string repoRoot, Uri console)
+    /// <summary>A browser context for the proxy's address (its self-signed certificate accepted).</summary>
+    public Task<Microsoft.Playwright.IBrowserContext> NewContextAsync(Microsoft.Playwright.IBrowser browser) =>
+        browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
+        {
+            BaseURL = $"https://127.0.0.1:{HttpsPort}",
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new() { Width = 1400, Height = 900 },
+        });
+
+    public static async Task<NginxProxy> StartAsync(string repoRoot, params Uri[] consoles)
     {
         const string nginx = "/usr/sbin/nginx";
         if (!File.Exists(nginx))
@@ -54,7 +64,7 @@ public sealed class NginxProxy : IAsyncDisposable
         site = Replace(site, "listen 443 ssl;", $"listen 127.0.0.1:{httpsPort} ssl;");
         site = Replace(site, "/etc/ssl/certs/console.example.org.pem", Path.Combine(dir, "proxy.pem"));
         site = Replace(site, "/etc/ssl/private/console.example.org.key", Path.Combine(dir, "proxy.key"));
-        site = Replace(site, "server 127.0.0.1:5080;", $"server 127.0.0.1:{console.Port};");
+        site = Replace(site, "server 127.0.0.1:5080;", string.Join("\n    ", consoles.Select(c => $"server 127.0.0.1:{c.Port};")));
         await File.WriteAllTextAsync(Path.Combine(dir, "koboconsole.conf"), site);
         await File.WriteAllTextAsync(Path.Combine(dir, "nginx.conf"), $$"""
             pid {{dir}}/nginx.pid;
@@ -62,7 +72,9 @@ public sealed class NginxProxy : IAsyncDisposable
             worker_processes 1;
             events { worker_connections 256; }
             http {
-                access_log {{dir}}/access.log;
+                # nginx's combined format up to the status, then the upstream(s) tried: "a, b" when it failed over.
+                log_format upstreams '$remote_addr [$time_local] "$request" $status $body_bytes_sent upstream=$upstream_addr';
+                access_log {{dir}}/access.log upstreams;
                 client_body_temp_path {{dir}}/body;
                 proxy_temp_path {{dir}}/proxy;
                 include {{dir}}/koboconsole.conf;

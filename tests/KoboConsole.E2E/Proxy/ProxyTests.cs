@@ -26,13 +26,8 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
     {
         _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _prefix }, realPort: true);
         var console = _app.StartRealServer();
-        _proxy = await NginxProxy.StartAsync(FindRepoRoot(), console);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = $"https://127.0.0.1:{_proxy.HttpsPort}",
-            IgnoreHTTPSErrors = true,
-            ViewportSize = new() { Width = 1400, Height = 900 },
-        });
+        _proxy = await NginxProxy.StartAsync(TestBedKobo.RepoRoot(), console);
+        _context = await _proxy.NewContextAsync(browser.Browser);
     }
 
     public async Task DisposeAsync()
@@ -52,7 +47,7 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
     {
         _container = await RunTickerAsync();
         var page = await _context.NewPageAsync();
-        await page.GotoAsync($"/logs?container={_prefix}-kobofe-kpi-1");
+        await page.GotoAsync($"/logs?container={LogTicker.Name(_prefix)}");
         await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
         await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -106,7 +101,7 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
             .Build();
         await hub.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var request = new { containers = new[] { $"{_prefix}-kobofe-kpi-1" }, tail = 0, follow = true };
+        var request = new { containers = new[] { LogTicker.Name(_prefix) }, tail = 0, follow = true };
         var lines = new List<string>();
         await foreach (var batch in hub.StreamAsync<JsonElement[]>("StreamLogs", request, timeout.Token))
         {
@@ -120,40 +115,9 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
         Assert.True(lines.Count(l => l.StartsWith("proxied line", StringComparison.Ordinal)) >= 3, $"got: {string.Join(" | ", lines)}");
     }
 
-    private async Task<string> RunTickerAsync()
-    {
-        var engine = _app.Services.GetRequiredService<IDockerHosts>().Get("local");
-        var id = await engine.CreateContainerAsync(new ContainerSpec
-        {
-            Image = "kobo-testbed/busybox:latest",
-            Name = $"{_prefix}-kobofe-kpi-1",
-            Cmd = ["sh", "-c", "i=0; while true; do echo \"proxied line $i\"; i=$((i+1)); sleep 0.3; done"],
-            Networks = [new NetworkSpec("none")],
-            Labels = new Dictionary<string, string>
-            {
-                ["com.docker.compose.project"] = $"{_prefix}-kobofe",
-                ["com.docker.compose.service"] = "kpi",
-                ["com.docker.compose.oneoff"] = "False",
-                ["org.koboconsole.test"] = "proxy-e2e",
-            },
-        }, CancellationToken.None);
-        await engine.StartContainerAsync(id, CancellationToken.None);
-        return id;
-    }
+    private Task<string> RunTickerAsync() =>
+        LogTicker.RunAsync(_app.Services.GetRequiredService<IDockerHosts>().Get("local"), _prefix, "proxied line");
 
     [System.Text.RegularExpressions.GeneratedRegex(@"GET /_blazor\?id=[^ ]+ HTTP/1\.1"" 101 ")]
     private static partial System.Text.RegularExpressions.Regex WebSocketLine();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KoboConsole.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"KoboConsole.sln not found above {AppContext.BaseDirectory}");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
 
 namespace KoboConsole.IntegrationTests.Faults;
 
@@ -8,9 +9,12 @@ namespace KoboConsole.IntegrationTests.Faults;
 /// The console process SIGKILLed in the middle of a backup and started again on the same data:
 /// the start-up recovery fails the run ("interrupted by a console restart"), removes the partial
 /// file or aborts the multipart upload, and releases the store's lock so a new backup runs.
+/// With PostgreSQL storage and two instances, the survivor does the same once the dead one's
+/// heartbeats are stale (decision 0009).
 /// </summary>
 [Collection(TestBedDefinition.Name)]
-public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>
+public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s3, ConsolePostgresFixture pg)
+    : IClassFixture<StrictS3Fixture>, IClassFixture<ConsolePostgresFixture>
 {
     [Fact]
     public async Task Backup_ConsoleKilledMidDumpToDisk_FailedPartialRemovedAndLockReleased()
@@ -35,17 +39,59 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
 
             // The recovery runs before the restarted console listens: no waiting needed.
             var run = await console.RunAsync(runId);
-            Assert.Equal("failed", run.GetProperty("state").GetString());
-            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
-            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
-            Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+            AssertFailedAndPartialRemoved(run, dir);
 
             var next = await console.StartBackupAsync("postgres", "disk");
             var again = await console.WaitRunAsync(next, FaultConsole.Finished, TimeSpan.FromMinutes(4));
-            Assert.True(again.GetProperty("state").GetString() == "succeeded", again.ToString());
-            Assert.DoesNotContain(Log(again), l => l.Contains("waiting for another", StringComparison.Ordinal));
+            AssertSucceededWithoutWaiting(again);
             Assert.Equal(2, Files(dir).Count(f => f.EndsWith(".pg_dump", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await fixture.DownAsync(id, CancellationToken.None);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backup_OneOfTwoPostgresInstancesKilledMidDump_OtherFailsTheRunRemovesThePartialAndReleasesTheLock()
+    {
+        var id = TestBedFixture.NewStackId("prefixed");
+        var stack = await fixture.UpAsync("prefixed", id, "p" + id[^6..], CancellationToken.None);
+        var dir = Directory.CreateTempSubdirectory("kc-fault-backups-").FullName;
+        try
+        {
+            await FaultConsole.CreateBigTableAsync(stack, 1_500_000);
+            var environment = new Dictionary<string, string>
+            {
+                ["KoboConsole__Storage__Provider"] = "PostgreSql",
+                ["KoboConsole__Storage__ConnectionString"] = pg.ConnectionString,
+                ["KoboConsole__Backups__Directory"] = dir,
+                ["KoboConsole__Backups__ItemRetries"] = "0",
+            };
+            await using var first = await FaultConsole.StartAsync(stack.Prefix!, environment);
+            await using var second = await FaultConsole.StartAsync(stack.Prefix!, environment);
+            var runId = await first.StartBackupAsync("postgres", "disk");
+            var during = await first.WaitRunAsync(runId, FaultConsole.Streamed(1_000_000), TimeSpan.FromMinutes(2));
+            // Either instance's Hangfire server may have taken the job: kill the one running it.
+            var owner = await OwnerPidAsync(runId);
+            var (killed, survivor) = owner == first.ProcessId ? (first, second) : (second, first);
+            Assert.Equal(owner, killed.ProcessId);
+            Assert.Equal("running", during.GetProperty("state").GetString());
+            Assert.Contains(Files(dir), f => f.EndsWith(".pg_dump.partial", StringComparison.Ordinal));
+
+            await killed.KillAsync();
+
+            // No restart: the survivor claims the run once its owner missed heartbeats for
+            // RunRecovery.StaleAfter (45 s), at its next 10 s look (the deadline is generous). The
+            // claim fails the run first and then cleans, each step logged: wait for the clean-up's line.
+            var run = await survivor.WaitRunAsync(runId, r => FaultConsole.Finished(r) && Log(r).Exists(l => l.Contains("Clean-up after the restart", StringComparison.Ordinal)), TimeSpan.FromMinutes(3));
+            AssertFailedAndPartialRemoved(run, dir);
+
+            // The dead run's lease on the store is gone: the next backup does not wait for its TTL.
+            var next = await survivor.StartBackupAsync("postgres", "disk");
+            var again = await survivor.WaitRunAsync(next, FaultConsole.Finished, TimeSpan.FromMinutes(4));
+            AssertSucceededWithoutWaiting(again);
         }
         finally
         {
@@ -85,6 +131,33 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         {
             await fixture.DownAsync(id, CancellationToken.None);
         }
+    }
+
+    // runs.owner is "<host>:<pid>:<random>" (ConsoleInstance.Id); the API does not show it.
+    private async Task<int> OwnerPidAsync(string runId)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(pg.ConnectionString);
+        await db.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand("SELECT owner FROM runs WHERE id = @id", db);
+        query.Parameters.AddWithValue("id", runId);
+        var owner = (string)(await query.ExecuteScalarAsync())!;
+        return int.Parse(owner.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertFailedAndPartialRemoved(JsonElement run, string dir)
+    {
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
+        Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
+        Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
+    }
+
+    // The store's lock was released: the next backup did not wait for the dead run's lease.
+    private static void AssertSucceededWithoutWaiting(JsonElement run)
+    {
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        Assert.DoesNotContain(Log(run), l => l.Contains("waiting for another", StringComparison.Ordinal));
     }
 
     private static List<string> Files(string dir) =>

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KoboConsole.IntegrationTests.Logs;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
 
 namespace KoboConsole.IntegrationTests.Faults;
 
@@ -35,12 +35,17 @@ internal sealed class FaultConsole : IAsyncDisposable
 
     public HttpClient Http => _http;
 
+    public int ProcessId => _process.ProcessId;
+
     public static async Task<FaultConsole> StartAsync(string prefix, Dictionary<string, string> environment)
     {
         var console = new FaultConsole(prefix, environment, null!, null!);
         (console._process, console._http) = await console.LaunchAsync();
         return console;
     }
+
+    /// <summary>SIGKILL and no restart (another instance on the same PostgreSQL must recover its runs).</summary>
+    public Task KillAsync() => _process.KillAsync();
 
     /// <summary>SIGKILL, then a new process on the same data directory (a crash and a restart).</summary>
     public async Task KillAndRestartAsync()

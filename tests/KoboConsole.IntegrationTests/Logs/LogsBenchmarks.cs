@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using KoboConsole.IntegrationTests.Docker;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.Testing;
 using KoboConsole.Web.Features.Logs;
 using Microsoft.AspNetCore.SignalR.Client;
 using Xunit.Abstractions;

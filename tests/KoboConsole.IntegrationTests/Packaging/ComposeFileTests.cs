@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Packaging;
 
 /// <summary>
-/// docker/compose.yml and its env file cannot be run here (no Docker Compose): these checks keep
-/// the promises the README makes about them, and the example's settings known to the console.
+/// The promises the README makes about docker/compose.yml and its env file, and the example's
+/// settings known to the console (ComposeUpTests runs the file itself).
 /// </summary>
 public sealed partial class ComposeFileTests
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using KoboConsole.IntegrationTests.Configuration;
 using KoboConsole.Testing;
+using ConsoleProcess = KoboConsole.IntegrationTests.Configuration.ConsoleProcess;
 
 namespace KoboConsole.IntegrationTests.Storage;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using KoboConsole.IntegrationTests.Configuration;
 using KoboConsole.Testing;
+using ConsoleProcess = KoboConsole.IntegrationTests.Configuration.ConsoleProcess;
 
 namespace KoboConsole.IntegrationTests.Web;
 

@@ -1,5 +1,4 @@
 using KoboConsole.IntegrationTests.Docker;
-using KoboConsole.IntegrationTests.Storage;
 using KoboConsole.Testing;
 using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;

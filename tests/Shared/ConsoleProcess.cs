@@ -3,15 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using KoboConsole.IntegrationTests.TestBed;
-using KoboConsole.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace KoboConsole.IntegrationTests.Logs;
+namespace KoboConsole.Testing;
 
 /// <summary>
 /// The console's build as a separate process (for benchmarks: its memory is its own; for fault
-/// tests: it can be SIGKILLed and started again on the same data directory).
+/// tests: it can be SIGKILLed and started again on the same data directory). Shared by the
+/// integration and E2E tests.
 /// </summary>
 internal sealed class ConsoleProcess : IAsyncDisposable
 {
@@ -31,6 +30,8 @@ internal sealed class ConsoleProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>
     /// Starts the Release build (benchmarks), or <paramref name="configuration"/>'s. A given
     /// <paramref name="dataDir"/> is kept on dispose (the caller owns it); extra settings go in
@@ -38,7 +39,7 @@ internal sealed class ConsoleProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ConsoleProcess> StartAsync(string prefix, IDictionary<string, string>? environment = null, string? dataDir = null, string configuration = "Release")
     {
-        var project = Path.Combine(ScriptRunner.RepoRoot, "src", "KoboConsole.Web");
+        var project = Path.Combine(TestRepo.Root, "src", "KoboConsole.Web");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "KoboConsole.Web.dll");
         if (!File.Exists(dll))
         {

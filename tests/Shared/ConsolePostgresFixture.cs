@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using KoboConsole.IntegrationTests.TestBed;
+using System.Net;
+using System.Net.Sockets;
 
-namespace KoboConsole.IntegrationTests.Storage;
+namespace KoboConsole.Testing;
 
 /// <summary>
 /// A real PostgreSQL 15 for the console's OWN storage (not kobo's): a container from the test
 /// bed's services image, published on a free loopback port (fixed, so it survives a stop and a
-/// start: see <see cref="StopAsync"/>), removed at the end.
+/// start: see <see cref="StopAsync"/>), removed at the end. Shared by the integration and E2E tests.
 /// </summary>
 public sealed class ConsolePostgresFixture : IAsyncLifetime
 {
@@ -20,11 +21,12 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var images = await ScriptRunner.ScriptAsync("images.sh", ["services"], TimeSpan.FromMinutes(9), CancellationToken.None);
-        Assert.True(images.ExitCode == 0, images.StdErr);
+        // Built or reused by docker/testbed/images.sh (cached by hash).
+        var images = await RunAsync("bash", Path.Combine(TestRepo.Root, "docker", "testbed", "images.sh"), "services");
+        Assert.True(images.ExitCode == 0, images.Output);
         await DockerAsync("run", "-d", "--name", _name, "--label", "org.koboconsole.test=storage",
             "-e", "POSTGRES_USER=console", "-e", $"POSTGRES_PASSWORD={Password}", "-e", "KPI_POSTGRES_DB=koboconsole",
-            "-p", $"127.0.0.1:{Backups.S3rverFixture.FreePort()}:5432", "kobo-testbed/services:latest", "kobo-postgres");
+            "-p", $"127.0.0.1:{FreePort()}:5432", "kobo-testbed/services:latest", "kobo-postgres");
         var port = (await DockerAsync("port", _name, "5432/tcp")).Trim().Split(':')[^1];
         ConnectionString = $"Host=127.0.0.1;Port={port};Database=koboconsole;Username=console;Password={Password};Timeout=5";
         _starts = await WaitReadyAsync(0);
@@ -76,9 +78,11 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await DockerAsync("rm", "-f", "-v", _name);
 
-    private static async Task<string> DockerAsync(params string[] args)
+    private static async Task<string> DockerAsync(params string[] args) => (await RunAsync("docker", args)).Output;
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
     {
-        var info = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -88,6 +92,13 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
-        return await stdout + await stderr;
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
