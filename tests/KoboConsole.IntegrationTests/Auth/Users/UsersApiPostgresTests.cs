@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using KoboConsole.IntegrationTests.Security;
 using KoboConsole.IntegrationTests.Storage;
+using KoboConsole.Testing;
 using Npgsql;
 
 namespace KoboConsole.IntegrationTests.Auth.Users;
