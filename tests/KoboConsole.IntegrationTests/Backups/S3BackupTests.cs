@@ -22,16 +22,7 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         var run = await RunAsync(h, BackupStores.Postgres);
 
         Assert.True(run.State == RunStates.Succeeded, string.Join('\n', run.Log));
-        using var store = ObjectStores.Create(new S3Options
-        {
-            Bucket = S3rverFixture.Bucket,
-            Prefix = prefix,
-            ServiceUrl = s3.Endpoint.ToString(),
-            ForcePathStyle = true,
-            UseChunkEncoding = false,
-            AccessKeyId = S3rverFixture.AccessKey,
-            SecretAccessKey = S3rverFixture.SecretKey,
-        });
+        using var store = ObjectStores.Create(Options(prefix));
         var objects = await store.ListAsync(CancellationToken.None);
         var manifestKey = Assert.Single(objects, o => o.Key.StartsWith("manifests/", StringComparison.Ordinal)).Key;
         await using var manifestStream = await store.OpenReadAsync(manifestKey, CancellationToken.None);
@@ -110,16 +101,7 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
     public async Task S3Target_SameNameTwice_RefusedAndFirstObjectKept()
     {
         var prefix = "dup-" + Guid.NewGuid().ToString("N")[..8];
-        using var target = new S3Target(ObjectStores.Create(new S3Options
-        {
-            Bucket = S3rverFixture.Bucket,
-            Prefix = prefix,
-            ServiceUrl = s3.Endpoint.ToString(),
-            ForcePathStyle = true,
-            UseChunkEncoding = false,
-            AccessKeyId = S3rverFixture.AccessKey,
-            SecretAccessKey = S3rverFixture.SecretKey,
-        }), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero)));
+        using var target = new S3Target(ObjectStores.Create(Options(prefix)), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero)));
         var first = "first backup"u8.ToArray();
         string key;
         await using (var upload = await target.OpenAsync("redis", "redis-7.0.15-kobo.test-2026.12.01.02_00.gz", CancellationToken.None))
@@ -149,16 +131,7 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         settings["KoboConsole:Backups:Retention:Yearly"] = "0";
         settings["KoboConsole:Backups:Retention:RequireRecentSuccesses"] = "1";
         await using var h = await BackupHarness.StartAsync(fixture, "q", settings);
-        using var store = ObjectStores.Create(new S3Options
-        {
-            Bucket = S3rverFixture.Bucket,
-            Prefix = prefix,
-            ServiceUrl = s3.Endpoint.ToString(),
-            ForcePathStyle = true,
-            UseChunkEncoding = false,
-            AccessKeyId = S3rverFixture.AccessKey,
-            SecretAccessKey = S3rverFixture.SecretKey,
-        });
+        using var store = ObjectStores.Create(Options(prefix));
         var old = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var olderKey = await PutConsoleBackupAsync(store, "olderrun", old.AddDays(-7), "redis/daily/");
         var oldKey = await PutConsoleBackupAsync(store, "oldrun", old, "redis/yearly/");
@@ -185,6 +158,17 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
         Assert.Equal([Path.GetFileName(ancientKey)], preview.Delete.Select(e => e.Name));
         Assert.Empty(preview.Blocked);
     }
+
+    private S3Options Options(string prefix) => new()
+    {
+        Bucket = S3rverFixture.Bucket,
+        Prefix = prefix,
+        ServiceUrl = s3.Endpoint.ToString(),
+        ForcePathStyle = true,
+        UseChunkEncoding = false,
+        AccessKeyId = S3rverFixture.AccessKey,
+        SecretAccessKey = S3rverFixture.SecretKey,
+    };
 
     private static async Task<string> PutConsoleBackupAsync(IObjectStore store, string runId, DateTimeOffset at, string folder)
     {

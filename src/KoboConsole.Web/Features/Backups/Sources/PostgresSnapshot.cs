@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -37,7 +38,8 @@ internal sealed class PostgresSnapshot : IAsyncDisposable
             AttachStdin = true,
         }, cancellationToken);
         var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sink = new LineSink(lines.Writer);
+        // psql's stdout split into lines as it arrives (the log feature's splitter).
+        var sink = new LineSplitter(line => lines.Writer.TryWrite(line));
         var reading = ReadAsync(session, sink, lines.Writer, cancellationToken);
         var snapshot = new PostgresSnapshot(session, lines, reading, database);
         try
@@ -86,7 +88,7 @@ internal sealed class PostgresSnapshot : IAsyncDisposable
         }
     }
 
-    private static async Task<ExecOutput> ReadAsync(IExecSession session, LineSink sink, ChannelWriter<string> lines, CancellationToken cancellationToken)
+    private static async Task<ExecOutput> ReadAsync(IExecSession session, Stream sink, ChannelWriter<string> lines, CancellationToken cancellationToken)
     {
         try
         {
@@ -123,64 +125,5 @@ internal sealed class PostgresSnapshot : IAsyncDisposable
 
         var output = await _reading;
         throw new BackupItemException($"psql ended before it exported a snapshot of {_database} or counted its rows: {output.Stderr.Trim()}");
-    }
-
-    /// <summary>psql's stdout split into lines as it arrives.</summary>
-    private sealed class LineSink(ChannelWriter<string> lines) : Stream
-    {
-        private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
-        private readonly StringBuilder _pending = new();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            var chars = new char[_decoder.GetCharCount(buffer, flush: false)];
-            _decoder.GetChars(buffer, chars, flush: false);
-            foreach (var c in chars)
-            {
-                if (c == '\n')
-                {
-                    lines.TryWrite(_pending.ToString());
-                    _pending.Clear();
-                }
-                else
-                {
-                    _pending.Append(c);
-                }
-            }
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            Write(buffer.AsSpan(offset, count));
-            return Task.CompletedTask;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
