@@ -39,11 +39,14 @@ internal sealed class ConsoleProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ConsoleProcess> StartAsync(string prefix, IDictionary<string, string>? environment = null, string? dataDir = null, string configuration = "Release")
     {
-        var project = Path.Combine(TestRepo.Root, "src", "KoboConsole.Web");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "KoboConsole.Web.dll");
+        // Pages need the static web assets (blazor.web.js, MudBlazor's files): a build output serves
+        // them only in Development, a publish output always. Benchmarks with pages set KOBO_CONSOLE_PUBLISH.
+        var published = Environment.GetEnvironmentVariable("KOBO_CONSOLE_PUBLISH");
+        var project = published ?? Path.Combine(TestRepo.Root, "src", "KoboConsole.Web");
+        var dll = published is null ? Path.Combine(project, "bin", configuration, "net10.0", "KoboConsole.Web.dll") : Path.Combine(published, "KoboConsole.Web.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"Build it first: dotnet build -c Release src/KoboConsole.Web ({dll} is missing).");
+            throw new InvalidOperationException($"Build it first: dotnet build -c Release src/KoboConsole.Web, or dotnet publish into KOBO_CONSOLE_PUBLISH ({dll} is missing).");
         }
 
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -5,7 +5,9 @@
 #   3. raw: `docker exec -i <pg> pg_restore <same flags> -d koboform < file`;
 #   4. the console restoring the same backup through POST /api/v1/restores (safety backup skipped
 #      with a reason, so both restore the same bytes): the restore step alone (from the run's log,
-#      1 s resolution) and the whole guarded run (pre-flight hash, maintenance, writers, verify, health gate).
+#      milliseconds from its run log) and the whole guarded run (pre-flight hash, maintenance, writers,
+#      verify, health gate).
+# 3 and 4 alternate as raw, console, console, raw, twice (a CHECKPOINT before each); means are reported.
 # Prints a Markdown table for docs/benchmarks.md. Usage: bash tests/benchmarks/restores.sh [rows]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -65,20 +67,30 @@ file="$work/backups/postgres/$backup_key"
 bytes=$(stat -c %s "$file")
 
 now() { date +%s.%N; }
-log "raw pg_restore of $((bytes / 1048576)) MB"
-t0=$(now)
-docker exec -i "$pg" pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error -U "$user" -d koboform < "$file"
-t1=$(now)
-raw_s=$(echo "$t1 - $t0" | bc -l)
-
-log "console restore through the API"
-run=$(api -X POST "http://127.0.0.1:$port/api/v1/restores" \
-  -d "{\"backupIds\":[\"$backup_id\"],\"confirm\":\"$domain\",\"safetyBackup\":false,\"skipSafetyReason\":\"benchmark: same bytes as the raw pg_restore\"}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
-restore=$(wait_run "$run")
-# The step's start and end come from the console's own run log in its SQLite file, which keeps
-# milliseconds (the API shows the log at 1 s resolution).
-read -r step_s run_s < <(python3 - "$restore" "$work/data/koboconsole.db" "$run" <<'PY'
+# A CHECKPOINT before every restore: the WAL of the previous restore (about 1 GB) would otherwise
+# trigger a checkpoint during the next one, slowing whichever comes second.
+checkpoint() { docker exec "$pg" psql -q -U "$user" -d postgres -c CHECKPOINT; }
+raw_restore() {
+  local t0 t1
+  checkpoint
+  log "raw pg_restore of $((bytes / 1048576)) MB"
+  t0=$(now)
+  docker exec -i "$pg" pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error -U "$user" -d koboform < "$file"
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+# Prints "step_seconds run_seconds" of one console restore through the API.
+console_restore() {
+  local run restore
+  checkpoint
+  log "console restore through the API"
+  run=$(api -X POST "http://127.0.0.1:$port/api/v1/restores" \
+    -d "{\"backupIds\":[\"$backup_id\"],\"confirm\":\"$domain\",\"safetyBackup\":false,\"skipSafetyReason\":\"benchmark: same bytes as the raw pg_restore\"}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
+  restore=$(wait_run "$run")
+  # The step's start and end come from the console's own run log in its SQLite file, which keeps
+  # milliseconds (the API shows the log at 1 s resolution).
+  python3 - "$restore" "$work/data/koboconsole.db" "$run" <<'PY'
 import json, sqlite3, sys
 from datetime import datetime
 r = json.loads(sys.argv[1])
@@ -87,14 +99,28 @@ rows = sqlite3.connect(sys.argv[2]).execute("SELECT at, text FROM run_log WHERE 
 at = lambda marker: next(a for a, text in rows if text.endswith(marker)) / 1000
 print(at("▶ verify") - at("▶ restore"), (t(r["finishedAt"]) - t(r["startedAt"])).total_seconds())
 PY
-)
+}
+
+# Rounds in the order raw, console, console, raw (and again): neither side always goes first.
+raws=(); steps=(); runs=()
+for order in raw console console raw raw console console raw; do
+  if [ "$order" = raw ]; then
+    raws+=("$(raw_restore)")
+  else
+    read -r step_s run_s < <(console_restore)
+    steps+=("$step_s"); runs+=("$run_s")
+  fi
+done
+mean() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(sum(v)/len(v))' "$@"; }
+list() { python3 -c 'import sys; print(", ".join(f"{float(x):.1f}" for x in sys.argv[1:]))' "$@"; }
+raw_s=$(mean "${raws[@]}"); step_s=$(mean "${steps[@]}"); run_s=$(mean "${runs[@]}")
 
 mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
 echo
 echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((bytes / 1048576)) MB; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| measurement | seconds | MB/s of dump | vs anchor |"
-echo "|---|---|---|---|"
-printf '| raw `docker exec -i pg_restore ... < file` (anchor) | %.1f | %s | 1.00x |\n' "$raw_s" "$(mbps "$bytes" "$raw_s")"
-printf '| console restore step (streamed into pg_restore, hashed) | %.1f | %s | %.2fx |\n' "$step_s" "$(mbps "$bytes" "$step_s")" "$(echo "$raw_s / $step_s" | bc -l)"
-printf '| console whole guarded run (pre-flight hash, maintenance, writers, verify, health gate) | %.1f | %s | %.2fx |\n' "$run_s" "$(mbps "$bytes" "$run_s")" "$(echo "$raw_s / $run_s" | bc -l)"
+echo "| measurement (mean of ${#raws[@]}, order raw-console-console-raw twice) | seconds | each | MB/s of dump | vs anchor |"
+echo "|---|---|---|---|---|"
+printf '| raw `docker exec -i pg_restore ... < file` (anchor) | %.1f | %s | %s | 1.00x |\n' "$raw_s" "$(list "${raws[@]}")" "$(mbps "$bytes" "$raw_s")"
+printf '| console restore step (streamed into pg_restore, hashed) | %.1f | %s | %s | %.2fx |\n' "$step_s" "$(list "${steps[@]}")" "$(mbps "$bytes" "$step_s")" "$(echo "$raw_s / $step_s" | bc -l)"
+printf '| console whole guarded run (pre-flight hash, maintenance, writers, verify, health gate) | %.1f | %s | %s | %.2fx |\n' "$run_s" "$(list "${runs[@]}")" "$(mbps "$bytes" "$run_s")" "$(echo "$raw_s / $run_s" | bc -l)"
