@@ -122,7 +122,9 @@ internal sealed class ExecSession(DockerEngine engine, string containerId, strin
     {
         try
         {
-            return await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).WaitAsync(cancellationToken);
+            // The token reaches the socket read itself (NetworkStream and SslStream honour it); a
+            // WaitAsync around every read cost a promise and a registration per frame of a dump.
+            return await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
         }
         catch (Exception ex) when (engine.Translate(ex, "read an exec's output", containerId, cancellationToken) is { } translated)
         {

@@ -71,9 +71,9 @@ internal sealed class S3Upload : IObjectUpload
             {
                 await WaitPendingAsync();
             }
-            catch (ObjectStoreException)
+            catch (Exception ex) when (ex is ObjectStoreException or OperationCanceledException)
             {
-                // The part failed; the abort below removes whatever arrived.
+                // The part failed or was cancelled; the abort below removes whatever arrived.
             }
 
             try
@@ -113,7 +113,9 @@ internal sealed class S3Upload : IObjectUpload
         var number = ++_partNumber;
         _current ^= 1;
         _filled = 0;
-        _pending = UploadPartAsync(buffer, length, number, cancellationToken);
+        // On another thread from the start: the SDK hashes and checksums the whole part (SigV4
+        // payload hash, CRC32) before its first await, which would stall the read of the dump.
+        _pending = Task.Run(() => UploadPartAsync(buffer, length, number, cancellationToken), cancellationToken);
     }
 
     private async Task UploadPartAsync(byte[] buffer, int length, int number, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ public sealed class HashingStream(Stream inner, Func<long, CancellationToken, Ta
     private readonly TimeSpan _interval = progressInterval ?? TimeSpan.FromMilliseconds(500);
     private long _lastReport = Environment.TickCount64;
     private string? _sha256;
+    private Task? _progress;
 
     public long BytesWritten { get; private set; }
 
@@ -53,16 +54,44 @@ public sealed class HashingStream(Stream inner, Func<long, CancellationToken, Ta
     {
         await inner.WriteAsync(buffer, cancellationToken);
         Account(buffer.Span);
-        if (progress is not null && Environment.TickCount64 - _lastReport >= _interval.TotalMilliseconds)
+        if (progress is not null && Environment.TickCount64 - _lastReport >= _interval.TotalMilliseconds && _progress is not { IsCompleted: false })
         {
             _lastReport = Environment.TickCount64;
-            await progress(BytesWritten, cancellationToken);
+            // The report (a database write) runs beside the stream, not in it: awaited here, every
+            // report stalled the read of the dump for the length of a commit. A failed report still
+            // fails the stream, at the next write.
+            if (_progress is { } done)
+            {
+                await done;
+            }
+
+            var bytes = BytesWritten;
+            _progress = Task.Run(() => progress(bytes, cancellationToken), cancellationToken);
         }
     }
 
     public override void Flush() => inner.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    /// <summary>Waits for a report still running as well, so no late progress follows the final state.</summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await inner.FlushAsync(cancellationToken);
+        if (_progress is { } pending)
+        {
+            _progress = null;
+            await pending;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_progress is { } pending)
+        {
+            await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await base.DisposeAsync();
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
