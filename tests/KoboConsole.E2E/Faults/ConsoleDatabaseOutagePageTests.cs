@@ -39,6 +39,7 @@ public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, Conso
         // Lives as long as this document: a reload or a new page load would lose it.
         await page.EvaluateAsync("() => window.kcOutageMarker = 'set before the outage'");
 
+        IPage? opened = null;
         await pg.StopAsync();
         try
         {
@@ -60,6 +61,14 @@ public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, Conso
             Assert.EndsWith("/admin/users", page.Url, StringComparison.Ordinal);
             await AssertCircuitAliveAsync(page);
             await page.ScreenshotAsync(new() { Path = BrowserFixture.DocsScreenshot("console-database-outage.png") });
+
+            // A page opened now (a reload, a new tab) cannot pass the cookie check, which reads the
+            // database: it gets the message as a page of its own that tries again by itself.
+            opened = await context.NewPageAsync();
+            var response = await opened.GotoAsync("/backups");
+            Assert.Equal(503, response!.Status);
+            await Assertions.Expect(opened.GetByTestId("database-unavailable-page")).ToContainTextAsync("opens by itself once the database answers");
+            await opened.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "console-database-outage-new-page.png") });
         }
         finally
         {
@@ -72,6 +81,11 @@ public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, Conso
         Assert.EndsWith("/admin/users", page.Url, StringComparison.Ordinal);
         Assert.Equal("set before the outage", await page.EvaluateAsync<string?>("() => window.kcOutageMarker"));
         await AssertCircuitAliveAsync(page);
+
+        // The page opened during the outage came in by itself (its own refresh), as a live page.
+        await Assertions.Expect(opened!.GetByRole(AriaRole.Heading, new() { Name = "Backups", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await opened.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        Assert.EndsWith("/backups", opened.Url, StringComparison.Ordinal);
     }
 
     // blazor.web.js shows #blazor-error-ui when the circuit dies of an unhandled error and its
