@@ -24,6 +24,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A screenshot the README links: saved into docs/screenshots (next to the test binaries where the checkout has none).</summary>
+    public static string DocsScreenshot(string name)
+    {
+        var docs = Path.Combine(KoboConsole.Testing.TestRepo.Root, "docs", "screenshots");
+        return Directory.Exists(docs) ? Path.Combine(docs, name) : Path.Combine(ScreenshotDirectory, name);
+    }
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))

@@ -31,7 +31,7 @@ public sealed class MaintenancePageTests(BrowserFixture browser)
         var preview = page.FrameLocator("[data-testid=maintenance-preview]");
         await Assertions.Expect(preview.GetByText("45 minutes")).ToBeVisibleAsync();
         await Assertions.Expect(preview.GetByText("ops@example.org")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Screenshot("maintenance-form.png") });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.DocsScreenshot("maintenance-form.png") });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn maintenance on…" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("HTTP 503");
@@ -42,7 +42,7 @@ public sealed class MaintenancePageTests(BrowserFixture browser)
         var during = await visitor.GotoAsync($"http://127.0.0.1:{stack.NginxPort}/");
         Assert.Equal(503, during!.Status);
         await Assertions.Expect(visitor.GetByText("45 minutes")).ToBeVisibleAsync();
-        await visitor.ScreenshotAsync(new() { Path = Screenshot("maintenance-public.png") });
+        await visitor.ScreenshotAsync(new() { Path = BrowserFixture.DocsScreenshot("maintenance-public.png") });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn maintenance off…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn off" }).ClickAsync();
@@ -51,12 +51,5 @@ public sealed class MaintenancePageTests(BrowserFixture browser)
         var after = await visitor.GotoAsync($"http://127.0.0.1:{await stack.CurrentNginxPortAsync()}/");
         Assert.Equal(200, after!.Status);
         await Assertions.Expect(visitor.GetByText("kpi stand-in")).ToBeVisibleAsync();
-    }
-
-    /// <summary>Saved next to the test binaries and into docs/screenshots, which the README links.</summary>
-    private static string Screenshot(string name)
-    {
-        var docs = Path.Combine(TestBedKobo.RepoRoot(), "docs", "screenshots");
-        return Directory.Exists(docs) ? Path.Combine(docs, name) : Path.Combine(BrowserFixture.ScreenshotDirectory, name);
     }
 }

@@ -56,10 +56,11 @@ public sealed class SchedulesApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
 
         var audit = await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = "backup.schedule." }, CancellationToken.None);
-        Assert.Equal(["backup.schedule.create", "backup.schedule.update", "backup.schedule.delete"], audit.Reverse().Select(a => a.Action));
+        // The second delete found nothing: audited too, as rejected.
+        Assert.Equal(["backup.schedule.create", "backup.schedule.update", "backup.schedule.delete", "backup.schedule.delete"], audit.Reverse().Select(a => a.Action));
         Assert.All(audit, a => Assert.Equal($"schedule {id}", a.Target));
         Assert.All(audit, a => Assert.StartsWith("operator-", a.Actor, StringComparison.Ordinal));
-        Assert.Equal(["saved", "saved", "deleted"], audit.Reverse().Select(a => a.Outcome));
+        Assert.Equal(["saved", "saved", "deleted", "rejected"], audit.Reverse().Select(a => a.Outcome));
     }
 
     [Fact]
@@ -75,6 +76,37 @@ public sealed class SchedulesApiTests : IAsyncLifetime
         var problem = await edited.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("five-field cron", problem.GetProperty("errors").GetProperty("cron")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal("0 3 * * *", RecurringJob(id)?.Cron);
+    }
+
+    [Fact]
+    public async Task Schedule_RejectedCreateUpdateAndDelete_EachIsAuditedAsRejectedWithTheReason()
+    {
+        using var client = await RoleClients.ForRoleAsync(_app, "operator");
+        using var created = await client.PostAsJsonAsync("/api/v1/backups/schedules", new { stores = Redis, target = "disk", cron = "0 4 * * *" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        using var badCreate = await client.PostAsJsonAsync("/api/v1/backups/schedules", new { stores = Redis, target = "disk", cron = "0 4 * * *", timeZone = "Mars/Olympus" });
+        using var badUpdate = await client.PutAsJsonAsync($"/api/v1/backups/schedules/{id}", new { stores = Redis, target = "tape", cron = "61 * * * *" });
+        using var missingUpdate = await client.PutAsJsonAsync("/api/v1/backups/schedules/nosuch", new { stores = Redis, target = "disk", cron = "0 4 * * *" });
+        using var badIdDelete = await client.DeleteAsync("/api/v1/backups/schedules/not-an-id");
+        using var missingDelete = await client.DeleteAsync("/api/v1/backups/schedules/nosuch");
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound, HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound],
+            new[] { badCreate, badUpdate, missingUpdate, badIdDelete, missingDelete }.Select(r => r.StatusCode));
+        var rejected = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = "backup.schedule." }, CancellationToken.None))
+            .Where(a => a.Outcome == "rejected").Reverse().ToList();
+        Assert.Equal(
+            [("backup.schedule.create", "schedule"), ("backup.schedule.update", $"schedule {id}"), ("backup.schedule.update", "schedule nosuch"),
+                ("backup.schedule.delete", "schedule not-an-id"), ("backup.schedule.delete", "schedule nosuch")],
+            rejected.Select(a => (a.Action, a.Target)));
+        Assert.All(rejected, a => Assert.StartsWith("operator-", a.Actor, StringComparison.Ordinal));
+        Assert.StartsWith("timeZone: ", rejected[0].Details, StringComparison.Ordinal);
+        Assert.Contains("target: ", rejected[1].Details, StringComparison.Ordinal);
+        Assert.Contains("cron: ", rejected[1].Details, StringComparison.Ordinal);
+        Assert.Equal("no such schedule", rejected[2].Details);
+        Assert.StartsWith("id: is not a schedule id", rejected[3].Details, StringComparison.Ordinal);
+        Assert.Equal("no such schedule", rejected[4].Details);
+        Assert.Equal("0 4 * * *", RecurringJob(id)?.Cron);
     }
 
     private RecurringJobDto? RecurringJob(string scheduleId)

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "API token {TokenName} created for {Username}")]
     public static partial void TokenCreated(ILogger logger, string tokenName, string username);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not check the open session of {Username}: the console's database is unreachable; checking again in a moment")]
+    public static partial void SessionCheckDeferred(ILogger logger, string? username);
 }

@@ -32,25 +32,23 @@ public static class SchedulesEndpoints
 
     private static async Task<IResult> UpdateAsync(string id, [FromBody] ScheduleRequest request, ScheduleEditor editor, HttpContext http, CancellationToken ct)
     {
-        if (!ScheduleEditor.IsId(id))
-        {
-            return InvalidId();
-        }
-
+        // The editor checks the id too, and audits what it refuses.
         var (schedule, errors) = await editor.UpdateAsync(id, request, AuditLog.ActorOf(http.User), ct);
-        return schedule is not null ? Results.Ok(ScheduleResponse.From(schedule)) : errors.Count > 0 ? Invalid(errors) : NotFound(id);
+        return schedule is not null ? Results.Ok(ScheduleResponse.From(schedule))
+            : !ScheduleEditor.IsId(id) ? InvalidId()
+            : errors.Count > 0 ? Invalid(errors) : NotFound(id);
     }
 
     private static async Task<IResult> DeleteAsync(string id, ScheduleEditor editor, HttpContext http, CancellationToken ct) =>
-        !ScheduleEditor.IsId(id) ? InvalidId()
-        : await editor.DeleteAsync(id, AuditLog.ActorOf(http.User), ct) ? Results.NoContent() : NotFound(id);
+        await editor.DeleteAsync(id, AuditLog.ActorOf(http.User), ct) ? Results.NoContent()
+        : !ScheduleEditor.IsId(id) ? InvalidId() : NotFound(id);
 
     private static IResult Invalid(Dictionary<string, string[]> errors) =>
         Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The schedule is invalid",
             detail: "Correct the listed fields and send the request again.");
 
     private static IResult InvalidId() =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["is not a schedule id: ids are letters and digits, as GET /api/v1/backups/schedules lists them."] },
+        Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [ScheduleEditor.NotAnId] },
             statusCode: StatusCodes.Status422UnprocessableEntity, title: "The schedule id is invalid");
 
     private static IResult NotFound(string id) =>
