@@ -7,7 +7,7 @@ namespace KoboConsole.IntegrationTests.Faults;
 
 /// <summary>
 /// The console process SIGKILLed in the middle of a backup and started again on the same data:
-/// the start-up recovery fails the run ("interrupted by a console restart"), removes the partial
+/// the start-up recovery fails the run ("interrupted: the console process running it stopped"), removes the partial
 /// file or aborts the multipart upload, and releases the store's lock so a new backup runs.
 /// With PostgreSQL storage and two instances, the survivor does the same once the dead one's
 /// heartbeats are stale (decision 0009).
@@ -122,7 +122,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
 
             var run = await console.RunAsync(runId);
             Assert.Equal("failed", run.GetProperty("state").GetString());
-            Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("interrupted: the console process running it stopped", run.GetProperty("error").GetString(), StringComparison.Ordinal);
             Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: aborted the incomplete upload of postgres/", StringComparison.Ordinal));
             Assert.Empty(await store.ListIncompleteUploadsAsync(CancellationToken.None));
             Assert.Empty(s3.ObjectKeys(s3Prefix));
@@ -147,7 +147,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
     private static void AssertFailedAndPartialRemoved(JsonElement run, string dir)
     {
         Assert.Equal("failed", run.GetProperty("state").GetString());
-        Assert.StartsWith("interrupted by a console restart", run.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("interrupted: the console process running it stopped", run.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
         Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
         Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));

@@ -2,7 +2,7 @@ namespace KoboConsole.Web.Features.Runs;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Run {RunId} ({Kind}) of instance {Owner} was interrupted by a console restart; marked failed and cleaned up")]
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Run {RunId} ({Kind}) of instance {Owner} was interrupted (its console process stopped); marked failed and cleaned up")]
     public static partial void RunInterrupted(ILogger logger, string runId, string kind, string owner);
 
     [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Run heartbeat failed: {Reason}")]

@@ -23,7 +23,7 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(45);
-    public const string Interrupted = "interrupted by a console restart: the console process stopped while this run was going. Its incomplete files were removed; start it again.";
+    public const string Interrupted = "interrupted: the console process running it stopped (killed, crashed or restarted) while this run was going. Its incomplete files were removed; start it again.";
 
     /// <summary>Fails and cleans every orphan found; returns how many.</summary>
     public async Task<int> RecoverAsync(bool atStartup, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ public sealed partial class RunStore
                 error = CASE WHEN state = 'running' THEN @itemError ELSE 'not started: ' || @itemError END
             WHERE run_id = @runId AND state IN ('queued', 'running')
             """,
-            new { runId, now = Now(), itemError = "interrupted by a console restart; the incomplete file was removed." }, tx, cancellationToken: cancellationToken));
+            new { runId, now = Now(), itemError = "interrupted: the console process running it stopped; the incomplete file was removed." }, tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
         return new OrphanRun(runId, run.Kind, run.Owner, pending);
     }
