@@ -1,3 +1,4 @@
+using KoboConsole.Testing;
 using Microsoft.Playwright;
 
 namespace KoboConsole.E2E;
@@ -25,6 +26,21 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A screenshot the README links: saved into docs/screenshots (next to the test binaries where the checkout has none).</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>, signs in as the bootstrap admin on the login page it redirects
+    /// to, and waits until the page is back on <paramref name="path"/> with an interactive circuit
+    /// (prerendered HTML ignores clicks).
+    /// </summary>
+    public static async Task SignInAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
+        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith(path, StringComparison.Ordinal));
+        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+    }
+
     public static string DocsScreenshot(string name)
     {
         var docs = Path.Combine(KoboConsole.Testing.TestRepo.Root, "docs", "screenshots");

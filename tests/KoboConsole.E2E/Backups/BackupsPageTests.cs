@@ -24,12 +24,7 @@ public sealed class BackupsPageTests(BrowserFixture browser)
         var baseUri = app.StartRealServer();
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUri.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/backups");
-        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/backups", StringComparison.Ordinal));
-        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await BrowserFixture.SignInAsync(page, "/backups");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start backup" }).ClickAsync();
 

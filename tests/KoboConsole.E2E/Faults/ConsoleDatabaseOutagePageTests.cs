@@ -28,12 +28,7 @@ public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, Conso
         var baseUri = app.StartRealServer();
         await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = baseUri.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/audit");
-        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/audit", StringComparison.Ordinal));
-        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await BrowserFixture.SignInAsync(page, "/audit");
         var auditTable = page.GetByTestId("audit-table");
         await Assertions.Expect(auditTable).ToContainTextAsync("bootstrap admin (role admin)");
         // Lives as long as this document: a reload or a new page load would lose it.

@@ -50,12 +50,7 @@ internal sealed class WizardBed : IAsyncDisposable
     public static async Task<IPage> SignInAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/restores");
-        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/restores", StringComparison.Ordinal));
-        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await BrowserFixture.SignInAsync(page, "/restores");
         return page;
     }
 

@@ -106,12 +106,7 @@ public sealed class LoadBenchmark(BrowserFixture browser, ITestOutputHelper outp
             }
         };
         page.PageError += (_, e) => counters.Error(ref counters.PageErrors, "page: " + e);
-        await page.GotoAsync("/topology");
-        await page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/topology", StringComparison.Ordinal));
-        await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await BrowserFixture.SignInAsync(page, "/topology");
         // The page shows the live topology of the busy containers, not an empty or stale graph.
         await Assertions.Expect(page.GetByTestId("node-worker9")).ToHaveAttributeAsync("data-state", "running", new() { Timeout = 30_000 });
         return (context, page);

@@ -32,12 +32,7 @@ public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task TopologyPage_StopWorkerThroughTheUi_NodeTurnsRed()
     {
-        await _page.GotoAsync("/topology");
-        await _page.GetByLabel("Username").FillAsync(ConsoleAppFactory.AdminUser);
-        await _page.GetByLabel("Password").FillAsync(ConsoleAppFactory.AdminPassword);
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await _page.WaitForURLAsync(url => url.EndsWith("/topology", StringComparison.Ordinal));
-        await _page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await BrowserFixture.SignInAsync(_page, "/topology");
         var worker = _page.GetByTestId("node-worker");
         await Assertions.Expect(worker).ToHaveAttributeAsync("data-state", "running", new() { Timeout = 30_000 });
         await Assertions.Expect(_page.GetByRole(AriaRole.Img, new() { Name = "Topology graph" })).ToBeVisibleAsync();
