@@ -14,6 +14,7 @@ internal sealed class WritebackStream(FileStream file) : Stream
     private const long Window = 16L << 20;
     private const uint SyncFileRangeWrite = 2;
     private long _written;
+    private static bool _unavailable;
     private long _started;
 
     public FileStream File => file;
@@ -81,11 +82,19 @@ internal sealed class WritebackStream(FileStream file) : Stream
 
     private void StartWriteback()
     {
-        // Only a hint: an error here (another OS, an old kernel, a file system without it) changes
-        // nothing the final fsync does not check.
-        if (OperatingSystem.IsLinux())
+        // Only a hint: an error here (another OS, an old kernel, a file system without it, a C
+        // library without the call) changes nothing the final fsync does not check, and never fails
+        // the backup.
+        if (OperatingSystem.IsLinux() && !_unavailable)
         {
-            _ = SyncFileRange(file.SafeFileHandle, _started, _written - _started, SyncFileRangeWrite);
+            try
+            {
+                _ = SyncFileRange(file.SafeFileHandle, _started, _written - _started, SyncFileRangeWrite);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                _unavailable = true;
+            }
         }
 
         _started = _written;
