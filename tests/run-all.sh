@@ -56,28 +56,39 @@ bash docker/console-image.sh >/dev/null
 # 3. Format, then one build for all test projects.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 status=0
+problems=()
 log "dotnet format --verify-no-changes"
 if ! dotnet format KoboConsole.sln --verify-no-changes; then
-  echo "dotnet format found code that is not formatted: run 'dotnet format KoboConsole.sln' and commit." >&2
+  problems+=("dotnet format found code that is not formatted (files above): run 'dotnet format KoboConsole.sln' and commit.")
   status=1
 fi
 log "dotnet build"
 dotnet build KoboConsole.sln -c Debug --nologo -v q
 
-# 4. The tests, each project with a TRX report the totals are read from.
+# 4. The tests, each project with a TRX report the totals are read from and its console output
+# kept beside it (CI shows only the closing lines, so what went wrong is repeated at the end).
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; do
   log "dotnet test $project"
-  if ! dotnet test "tests/$project" --no-build --nologo \
+  rc=0
+  dotnet test "tests/$project" --no-build --nologo \
       --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
-      --results-directory "$results" --blame-hang-timeout 10m; then
-    status=1
-  fi
+      --results-directory "$results" --blame-hang-timeout 10m 2>&1 | tee "$results/$project.log" || rc=$?
   if [ ! -f "$results/$project.trx" ]; then
-    echo "$project produced no test results (it crashed before reporting): counted as 1 failed." >&2
+    problems+=("$project produced no test results (it crashed before reporting): counted as 1 failed.")
     echo "crashed" > "$results/$project.crashed"
+  elif [ "$rc" -ne 0 ]; then
+    status=1
+    counters=$(grep -o '<Counters [^>]*>' "$results/$project.trx" | head -n 1)
+    if ! printf '%s' "$counters" | grep -Eq ' (failed|error|timeout|aborted)="[1-9]'; then
+      # No test failed, yet dotnet test did not succeed: the test host hung (blame-hang killed it)
+      # or crashed, and the test it was running has no result. Count it, and say which it was.
+      problems+=("$project: dotnet test exited with code $rc although no test result failed (test host hung or crashed): counted as 1 failed.")
+      echo "aborted" > "$results/$project.crashed"
+      while IFS= read -r line; do problems+=("  $line"); done < <(grep -aiE "^ *(The active test run|Data collector 'Blame'|The test running when|Test ?host process|.*hang ?dump)" "$results/$project.log" | grep -v 'Sequence file will not be generated' | head -n 12)
+    fi
   fi
 done
 
@@ -91,8 +102,11 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted)))
   # xunit's skipped tests are counted in total but not in executed (notExecuted stays 0).
   skipped=$((skipped + $(attr total) - $(attr executed)))
+  # The names of failed tests, again at the end.
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName=/failed: /' | head -n 20 >&2 || true
 done
 failed=$((failed + $(find "$results" -name '*.crashed' | wc -l)))
 [ "$failed" -eq 0 ] || status=1
+for p in "${problems[@]}"; do echo "$p" >&2; done
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
