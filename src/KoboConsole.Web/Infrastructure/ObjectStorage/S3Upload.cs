@@ -5,11 +5,12 @@ namespace KoboConsole.Web.Infrastructure.ObjectStorage;
 
 /// <summary>
 /// A multipart upload fed by writes: a part is sent while the next one fills, so its buffers stay
-/// at two parts whatever the object's size. The two buffers belong to the upload and are reused for
-/// every part, instead of renting 16 MB arrays from <c>ArrayPool.Shared</c>, whose per-thread
-/// caches can strand arrays returned on another pool thread. (This alone did not make the process's
-/// memory flat: see docs/benchmarks.md.) Disposed without <see cref="CompleteAsync"/>, it aborts
-/// the upload so no parts are left (and billed) in the bucket.
+/// at two parts whatever the object's size. The two buffers are reused for every part of the upload
+/// and come from <see cref="PartBuffers"/>, so the next upload of the run (the next database, the
+/// manifest) reuses them instead of adding a pair to the large object heap. (Not from
+/// <c>ArrayPool.Shared</c>, whose per-thread caches can strand arrays returned on another pool
+/// thread.) Disposed without <see cref="CompleteAsync"/>, it aborts the upload so no parts are left
+/// (and billed) in the bucket.
 /// </summary>
 internal sealed class S3Upload : IObjectUpload
 {
@@ -41,7 +42,7 @@ internal sealed class S3Upload : IObjectUpload
     public string UploadId => _uploadId;
 
     // Allocated on first use: an upload of a few bytes (a manifest) needs one buffer, never two.
-    private byte[] Buffer => _buffers[_current] ??= GC.AllocateUninitializedArray<byte>(_partSize);
+    private byte[] Buffer => _buffers[_current] ??= PartBuffers.Rent(_partSize);
 
     public async Task<long> CompleteAsync(CancellationToken cancellationToken)
     {
@@ -83,6 +84,15 @@ internal sealed class S3Upload : IObjectUpload
             catch (Exception ex) when (ex is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonServiceException)
             {
                 // The bucket's lifecycle rule for incomplete uploads is the last resort when S3 is gone.
+            }
+        }
+
+        // No part is sending any more (its task was awaited above or in CompleteAsync).
+        foreach (var buffer in _buffers)
+        {
+            if (buffer is not null)
+            {
+                PartBuffers.Return(buffer);
             }
         }
 
