@@ -28,7 +28,11 @@ if (HealthCheckCommand.IsRequested(args))
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        WebRootPath = WebRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
+    });
     builder.Services.AddSingleton(new ConfigurationKeys()
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)
