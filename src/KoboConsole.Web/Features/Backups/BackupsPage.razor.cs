@@ -27,11 +27,10 @@ public sealed partial class BackupsPage
     private int _refreshing;
 
     [Inject] private RunStore Runs { get; set; } = null!;
-    [Inject] private RunCancellation Cancellation { get; set; } = null!;
+    [Inject] private RunCancelRequests Cancels { get; set; } = null!;
     [Inject] private BackupService Backups { get; set; } = null!;
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
     [Inject] private BackupTargetResolver Targets { get; set; } = null!;
-    [Inject] private AuditLog Audit { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
 
@@ -127,10 +126,8 @@ public sealed partial class BackupsPage
     private async Task CancelAsync(string runId)
     {
         var user = (await Auth.GetAuthenticationStateAsync()).User;
-        if (await Runs.RequestCancelAsync(runId, _cts.Token))
+        if (await Cancels.RequestAsync(runId, BackupRunner.Kind, AuditLog.ActorOf(user), _cts.Token))
         {
-            Cancellation.Cancel(runId);
-            await Audit.WriteAsync(AuditLog.ActorOf(user), "run.cancel", $"backup run {runId}", "requested", cancellationToken: _cts.Token);
             Snackbar.Add("Cancelling: incomplete files are removed.", Severity.Warning);
         }
         else

@@ -17,7 +17,7 @@ public static class RunsEndpoints
         return app;
     }
 
-    private static async Task<IResult> CancelAsync(string runId, RunStore runs, RunCancellation cancellation, AuditLog audit, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(string runId, RunStore runs, RunCancelRequests cancels, HttpContext http, CancellationToken ct)
     {
         if (!IsRunId(runId))
         {
@@ -30,14 +30,12 @@ public static class RunsEndpoints
             return NotFound(runId);
         }
 
-        if (!await runs.RequestCancelAsync(runId, ct))
+        if (!await cancels.RequestAsync(runId, run.Kind, AuditLog.ActorOf(http.User), ct))
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run has already finished",
                 detail: $"Run {runId} ended as '{run.State}'; there is nothing to cancel. Start a new run if you need one.");
         }
 
-        cancellation.Cancel(runId);
-        await audit.WriteAsync(AuditLog.ActorOf(http.User), "run.cancel", $"{run.Kind} run {runId}", "requested", cancellationToken: ct);
         return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
     }
 

@@ -10,6 +10,7 @@ public static class RunsModule
         builder.Services.AddSingleton<IMigrationSource, RunsMigrations>();
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<RunCancellation>();
+        builder.Services.AddSingleton<RunCancelRequests>();
         builder.Services.AddSingleton<ConsoleInstance>();
         builder.Services.AddSingleton<RunRecovery>();
         builder.Services.AddHostedService<RunHeartbeat>();

@@ -31,6 +31,7 @@ public sealed partial class RestoresPage
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
     [Inject] private RestoreService Restores { get; set; } = null!;
     [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private RunCancelRequests Cancels { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
 
@@ -160,6 +161,21 @@ public sealed partial class RestoresPage
         finally
         {
             _starting = false;
+        }
+    }
+
+    // The runner stops at its next step boundary or inside the running one; as after any failure,
+    // maintenance stays on and the rollback to the safety backup is offered.
+    private async Task CancelAsync(string runId)
+    {
+        var user = (await Auth.GetAuthenticationStateAsync()).User;
+        if (await Cancels.RequestAsync(runId, RestoreRunner.Kind, AuditLog.ActorOf(user), _cts.Token))
+        {
+            Snackbar.Add("Stopping the restore: maintenance stays on, and the rollback to the safety backup is offered when it has stopped.", Severity.Warning);
+        }
+        else
+        {
+            Snackbar.Add("The restore had already finished.", Severity.Info);
         }
     }
 

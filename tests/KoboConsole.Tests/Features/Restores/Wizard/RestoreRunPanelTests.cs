@@ -30,6 +30,41 @@ public sealed class RestoreRunPanelTests : MudComponentTest
     }
 
     [Fact]
+    public void Stop_RunningRun_ButtonCallsTheCancel()
+    {
+        var cancelled = 0;
+        var cut = Ctx.Render<RestoreRunPanel>(p => p
+            .Add(c => c.Run, WizardData.Run(RunStates.Running, "▶ pre-flight", "▶ restore"))
+            .Add(c => c.OnCancel, () => cancelled++));
+
+        cut.Find("[data-testid=restore-cancel]").Click();
+
+        Assert.Equal(1, cancelled);
+    }
+
+    [Fact]
+    public void Stop_CancelAlreadyRequested_ButtonDisabledAndSaysStopping()
+    {
+        var run = WizardData.Run(RunStates.Running, "▶ restore") with { CancelRequested = true };
+        var cut = Ctx.Render<RestoreRunPanel>(p => p.Add(c => c.Run, run));
+
+        var button = cut.Find("[data-testid=restore-cancel]");
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("Stopping", button.TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(RunStates.Succeeded)]
+    [InlineData(RunStates.Failed)]
+    [InlineData(RunStates.Cancelled)]
+    public void Stop_FinishedRun_NoButton(string state)
+    {
+        var cut = Ctx.Render<RestoreRunPanel>(p => p.Add(c => c.Run, WizardData.Run(state, "▶ pre-flight")));
+
+        Assert.Empty(cut.FindAll("[data-testid=restore-cancel]"));
+    }
+
+    [Fact]
     public void Outcome_Succeeded_SaysMaintenanceIsOff()
     {
         var log = RestoreSteps.All.Select(s => "▶ " + s).ToArray();
