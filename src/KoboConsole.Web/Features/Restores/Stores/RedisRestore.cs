@@ -34,9 +34,14 @@ public static class RedisRestore
             // stop to the start a cancel is not heard (seconds): it must never leave Redis stopped.
             cancellationToken.ThrowIfCancellationRequested();
             await target.Engine.StopContainerAsync(target.ContainerId, TimeSpan.FromSeconds(30), CancellationToken.None);
-            await using (var tarStream = File.OpenRead(tar))
+            try
             {
+                await using var tarStream = File.OpenRead(tar);
                 await target.Engine.PutArchiveAsync(target.ContainerId, dir.Length == 0 ? "/" : dir, tarStream, CancellationToken.None);
+            }
+            catch (DockerException ex)
+            {
+                throw new RestoreStepException($"replacing {path} in {redis.Name} failed: {ex.Message} {await StartAgainAsync(target, redis.Name)}", ex);
             }
 
             await target.Engine.StartContainerAsync(target.ContainerId, CancellationToken.None);
@@ -50,6 +55,22 @@ public static class RedisRestore
         finally
         {
             work.Delete(recursive: true);
+        }
+    }
+
+    // The file was not replaced (Docker refused the archive, or broke off writing it): Redis is started
+    // again rather than left stopped. With its own file intact it comes back as it was before the
+    // restore; a half-written file fails Redis's checksum and Redis says so in its log.
+    private static async Task<string> StartAgainAsync(RestoreTarget target, string name)
+    {
+        try
+        {
+            await target.Engine.StartContainerAsync(target.ContainerId, CancellationToken.None);
+            return $"{name} was started again, with the file Docker left in place (roll back if Redis reports it damaged).";
+        }
+        catch (DockerException ex)
+        {
+            return $"{name} could not be started again ({ex.Message}): it is stopped; start it, or roll back.";
         }
     }
 
