@@ -87,7 +87,7 @@ for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; d
       # or crashed, and the test it was running has no result. Count it, and say which it was.
       problems+=("$project: dotnet test exited with code $rc although no test result failed (test host hung or crashed): counted as 1 failed.")
       echo "aborted" > "$results/$project.crashed"
-      while IFS= read -r line; do problems+=("  $line"); done < <(grep -aiE "^ *(The active test run|Data collector 'Blame'|The test running when|Test ?host process|.*hang ?dump)" "$results/$project.log" | grep -v 'Sequence file will not be generated' | head -n 12)
+      while IFS= read -r line; do problems+=("  $line"); done < <(grep -aiE "^ *(The active test run|Data collector 'Blame'|The test running when|Test ?host process|.*hang ?dump|.*\[Long Running Test\])" "$results/$project.log" | grep -v 'Sequence file will not be generated' | tail -n 12)
     fi
   fi
 done

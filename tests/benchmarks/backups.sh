@@ -9,10 +9,13 @@
 # S3 call of a process loads and JITs the AWS SDK once), an S3 backup at half the rows, then the
 # other half is added and the disk rounds and a second S3 backup run at the full size.
 # Prints a Markdown table for docs/benchmarks.md. Usage: bash tests/benchmarks/backups.sh [rows]
+# KC_BENCH_ROUNDS=N (default 1) repeats the raw, console, console, raw block and the S3 pair N times:
+# single runs on this 2-core machine vary by a few seconds, more rounds give steadier means.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 rows=${1:-6000000}
+rounds=${KC_BENCH_ROUNDS:-1}
 id="tb-bench-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 prefix="bn${id: -6}"
 work=$(mktemp -d /tmp/kc-bench-XXXX)
@@ -72,7 +75,8 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/tokens" -H 'content-type
   -d '{"username":"bench","password":"bench-password-1","name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 # Runs one backup through the API: console_backup TARGET [STORE [ITEM-PREFIX]];
-# prints "seconds bytes rss_growth_kb cpu_ms" of the item whose name starts with ITEM-PREFIX.
+# prints "seconds bytes rss_growth_kb cpu_ms item_seconds": the run's time, and the bytes and own
+# time (its dump, row counts, hash and fsync) of the item whose name starts with ITEM-PREFIX.
 console_backup() {
   local target=$1 store=${2:-postgres} item=${3:-postgres-koboform} before run state
   before=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
@@ -104,15 +108,16 @@ t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
 item = [i for i in r["items"] if (i.get("name") or "").startswith(prefix)][0]
 print("\n".join(r["log"]), file=sys.stderr)
 print(f"console CPU during the run: {cpu_ms / 1000:.1f} s", file=sys.stderr)
-print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before, cpu_ms)
+print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before, cpu_ms,
+      (t(item["finishedAt"]) - t(item["startedAt"])).total_seconds())
 PY
 }
 
 # Warm-up: the first S3 call of a process loads the AWS SDK and JITs the upload path, once.
 log "warm-up: console backup of redis to s3rver"
-read -r _ _ warm_mem _ < <(console_backup s3 redis redis-)
+read -r _ _ warm_mem _ _ < <(console_backup s3 redis redis-)
 log "console backup to s3rver at half the rows"
-read -r s3a_s s3a_bytes s3a_mem s3a_cpu < <(console_backup s3)
+read -r s3a_s s3a_bytes s3a_mem s3a_cpu _ < <(console_backup s3)
 fill $((half + 1)) "$rows"
 dbsize=$(docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT pg_database_size('koboform')")
 log "koboform is $((dbsize / 1048576)) MB"
@@ -123,7 +128,9 @@ docker exec "$pg" psql -q -U "$user" -d koboform -c "VACUUM ANALYZE bench" -c CH
 # Anchor and console in the order raw, console, console, raw: neither always goes first.
 raws=(); disks=()
 raw_sum=0
-for order in raw console console raw; do
+order_list=()
+for _ in $(seq 1 "$rounds"); do order_list+=(raw console console raw); done
+for order in "${order_list[@]}"; do
   if [ "$order" = raw ]; then
     raw_s=$(raw_dump); raw_bytes=$(stat -c %s "$work/raw.dump")
     raw_sum=$(echo "$raw_sum + $raw_s" | bc -l)
@@ -131,21 +138,27 @@ for order in raw console console raw; do
   else
     rm -rf "$work/backups/postgres"   # kobo's names have one-minute resolution
     log "console backup to disk"
-    read -r disk_s disk_bytes disk_mem disk_cpu < <(console_backup disk)
-    disks+=("$disk_s $disk_bytes $disk_mem $disk_cpu")
+    read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s < <(console_backup disk)
+    disks+=("$disk_s $disk_bytes $disk_mem $disk_cpu $disk_item_s")
   fi
 done
-log "console backup to s3rver at the full size"
-rm -rf "$s3dir/bench/postgres"   # the half-size run's objects: the console refuses to replace a backup of the same minute
-read -r s3_s s3_bytes s3_mem s3_cpu < <(console_backup s3)
-
 # Debian's awscli (the issue's anchor), not whatever `aws` is first on the PATH.
 [ -x /usr/bin/aws ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends awscli >/dev/null
-log "aws s3 cp of the raw file ($(/usr/bin/aws --version 2>&1))"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-t0=$(now); /usr/bin/aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
-aws_s=$(echo "$t1 - $t0" | bc -l)
-raw_mean=$(echo "$raw_sum / 2" | bc -l)
+s3s=(); awss=(); aws_sum=0
+for _ in $(seq 1 "$rounds"); do
+  log "console backup to s3rver at the full size"
+  rm -rf "$s3dir/bench/postgres"   # earlier runs' objects: the console refuses to replace a backup of the same minute
+  read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s < <(console_backup s3)
+  s3s+=("$s3_s $s3_bytes $s3_mem $s3_cpu $s3_item_s")
+  log "aws s3 cp of the raw file ($(/usr/bin/aws --version 2>&1))"
+  t0=$(now); /usr/bin/aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
+  aws_s=$(echo "$t1 - $t0" | bc -l)
+  aws_sum=$(echo "$aws_sum + $aws_s" | bc -l)
+  awss+=("$aws_s")
+done
+aws_mean=$(echo "$aws_sum / $rounds" | bc -l)
+raw_mean=$(echo "$raw_sum / ${#raws[@]}" | bc -l)
 
 mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
 mb() { echo "$(( $1 / 1024 )) MB"; }
@@ -153,20 +166,32 @@ echo
 echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((raw_bytes / 1048576)) MB; $(nproc) cores; load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'count(*) of the table at half the rows: %.1f s; warm-up S3 backup of redis: %s growth\n' "$count_s" "$(mb "$warm_mem")"
 echo
-echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth | console CPU |"
-echo "|---|---|---|---|---|---|"
+echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth | console CPU | koboform item alone |"
+echo "|---|---|---|---|---|---|---|"
 for raw_s in "${raws[@]}"; do
-  printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | – | – | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
+  printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | – | – | – | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
 done
-disk_sum=0
+disk_sum=0; disk_item_sum=0
 for d in "${disks[@]}"; do
-  read -r disk_s disk_bytes disk_mem disk_cpu <<<"$d"
+  read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s <<<"$d"
   disk_sum=$(echo "$disk_sum + $disk_s" | bc -l)
-  printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx of the mean raw | %s | %.1f s |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_mean / $disk_s" | bc -l)" "$(mb "$disk_mem")" "$(echo "$disk_cpu / 1000" | bc -l)"
+  disk_item_sum=$(echo "$disk_item_sum + $disk_item_s" | bc -l)
+  printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx of the mean raw | %s | %.1f s | %.1f s (%.2fx) |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_mean / $disk_s" | bc -l)" "$(mb "$disk_mem")" "$(echo "$disk_cpu / 1000" | bc -l)" "$disk_item_s" "$(echo "$raw_mean / $disk_item_s" | bc -l)"
 done
 disk_mean=$(echo "$disk_sum / ${#disks[@]}" | bc -l)
-printf '| **means**: raw %.1f s, console → disk %.1f s | | | **%.2fx** | | |\n' "$raw_mean" "$disk_mean" "$(echo "$raw_mean / $disk_mean" | bc -l)"
-printf '| `aws s3 cp` of the finished dump to s3rver (upload only) | %.1f | %s | – | – | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
-printf '| raw dump then `aws s3 cp` (anchor: mean raw dump + upload) | %.1f | %s | 1.00x | – | – |\n' "$(echo "$raw_mean + $aws_s" | bc -l)" "$(mbps "$raw_bytes" "$(echo "$raw_mean + $aws_s" | bc -l)")"
-printf '| console → s3rver, half the rows (%d MB dump) | %.1f | %s | – | %s | %.1f s |\n' "$((s3a_bytes / 1048576))" "$s3a_s" "$(mbps "$s3a_bytes" "$s3a_s")" "$(mb "$s3a_mem")" "$(echo "$s3a_cpu / 1000" | bc -l)"
-printf '| console → s3rver, full size (dump and upload streamed together) | %.1f | %s | %.2fx | %s | %.1f s |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "($raw_mean + $aws_s) / $s3_s" | bc -l)" "$(mb "$s3_mem")" "$(echo "$s3_cpu / 1000" | bc -l)"
+disk_item_mean=$(echo "$disk_item_sum / ${#disks[@]}" | bc -l)
+printf '| **means**: raw %.1f s, console → disk %.1f s | | | **%.2fx** | | | %.1f s (%.2fx) |\n' "$raw_mean" "$disk_mean" "$(echo "$raw_mean / $disk_mean" | bc -l)" "$disk_item_mean" "$(echo "$raw_mean / $disk_item_mean" | bc -l)"
+for aws_s in "${awss[@]}"; do
+  printf '| `aws s3 cp` of the finished dump to s3rver (upload only) | %.1f | %s | – | – | – | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
+done
+anchor=$(echo "$raw_mean + $aws_mean" | bc -l)
+printf '| raw dump then `aws s3 cp` (anchor: mean raw dump + mean upload) | %.1f | %s | 1.00x | – | – | – |\n' "$anchor" "$(mbps "$raw_bytes" "$anchor")"
+printf '| console → s3rver, half the rows (%d MB dump; first PostgreSQL S3 backup of the process) | %.1f | %s | – | %s | %.1f s | – |\n' "$((s3a_bytes / 1048576))" "$s3a_s" "$(mbps "$s3a_bytes" "$s3a_s")" "$(mb "$s3a_mem")" "$(echo "$s3a_cpu / 1000" | bc -l)"
+s3_sum=0
+for d in "${s3s[@]}"; do
+  read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s <<<"$d"
+  s3_sum=$(echo "$s3_sum + $s3_s" | bc -l)
+  printf '| console → s3rver, full size (dump and upload streamed together) | %.1f | %s | %.2fx | %s | %.1f s | %.1f s (%.2fx) |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$anchor / $s3_s" | bc -l)" "$(mb "$s3_mem")" "$(echo "$s3_cpu / 1000" | bc -l)" "$s3_item_s" "$(echo "$anchor / $s3_item_s" | bc -l)"
+done
+s3_mean=$(echo "$s3_sum / ${#s3s[@]}" | bc -l)
+printf '| **means**: dump then upload %.1f s, console → s3rver %.1f s | | | **%.2fx** | | | |\n' "$anchor" "$s3_mean" "$(echo "$anchor / $s3_mean" | bc -l)"

@@ -40,7 +40,7 @@ public sealed class BackupFailureTests(TestBedFixture fixture)
         var backup = h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
         await WaitForBytesAsync(runs, runId, backup);
         Assert.Equal(0, (await BackupHarness.DockerAsync("kill", h.Postgres)).ExitCode);
-        await backup;
+        await BackupHarness.WithinAsync(backup, runs, runId);
 
         var run = (await runs.GetAsync(runId, CancellationToken.None))!;
         Assert.Equal(RunStates.Failed, run.State);
@@ -87,7 +87,7 @@ public sealed class BackupFailureTests(TestBedFixture fixture)
         var backup = h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
         await WaitForBytesAsync(runs, runId, backup);
         Assert.True(await runs.RequestCancelAsync(runId, CancellationToken.None));
-        await backup;
+        await BackupHarness.WithinAsync(backup, runs, runId);
 
         var run = (await runs.GetAsync(runId, CancellationToken.None))!;
         Assert.Equal(RunStates.Cancelled, run.State);

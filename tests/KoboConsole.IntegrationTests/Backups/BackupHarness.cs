@@ -55,8 +55,27 @@ internal sealed class BackupHarness : IAsyncDisposable
     public async Task<RunView> BackupAsync(params string[] stores)
     {
         var runId = await CreateRunAsync(stores);
-        await App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
+        await WithinAsync(App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None), App.Services.GetRequiredService<RunStore>(), runId);
         return (await App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!;
+    }
+
+    /// <summary>
+    /// Awaits a run started in the test, but fails the test (with the run's state and log) when it
+    /// has not ended within <paramref name="limit"/> (default 6 minutes): a run that hangs fails
+    /// its own test instead of stalling the test host until the blame collector kills it.
+    /// </summary>
+    public static async Task WithinAsync(Task run, RunStore runs, string runId, TimeSpan? limit = null)
+    {
+        try
+        {
+            await run.WaitAsync(limit ?? TimeSpan.FromMinutes(6));
+        }
+        catch (TimeoutException)
+        {
+            var view = await runs.GetAsync(runId, CancellationToken.None);
+            throw new TimeoutException($"run {runId} did not end within {(limit ?? TimeSpan.FromMinutes(6)).TotalMinutes} min; it is '{view?.State}', "
+                + $"items: {string.Join(", ", view?.Items.Select(i => $"{i.Name} {i.State} {i.Bytes} B") ?? [])}; log:\n{string.Join('\n', view?.Log ?? [])}");
+        }
     }
 
     public Task<string> CreateRunAsync(params string[] stores) =>

@@ -48,7 +48,7 @@ public sealed class BackupWebhookTests(TestBedFixture fixture, StrictS3Fixture s
         var runs = h.App.Services.GetRequiredService<RunStore>();
         var runId = await runs.CreateAsync(BackupRunner.Kind, "test", JsonSerializer.Serialize(new StartBackupRequest([BackupStores.Redis], BackupTargets.S3), BackupManifest.Json), CancellationToken.None);
 
-        await h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
+        await BackupHarness.WithinAsync(h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None), h.App.Services.GetRequiredService<RunStore>(), runId);
 
         var (_, body) = await serving;
         var json = JsonDocument.Parse(body).RootElement;

@@ -191,7 +191,7 @@ public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IC
     {
         var runs = h.App.Services.GetRequiredService<RunStore>();
         var runId = await runs.CreateAsync(BackupRunner.Kind, "test", JsonSerializer.Serialize(new StartBackupRequest([store], BackupTargets.S3), BackupManifest.Json), CancellationToken.None);
-        await h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
+        await BackupHarness.WithinAsync(h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None), h.App.Services.GetRequiredService<RunStore>(), runId);
         return (await runs.GetAsync(runId, CancellationToken.None))!;
     }
 }

@@ -59,7 +59,7 @@ public sealed class S3FaultTests(TestBedFixture fixture, StrictS3Fixture s3) : I
 
         Assert.Single(await store.ListIncompleteUploadsAsync(CancellationToken.None));
         Assert.Equal(0, (await BackupHarness.DockerAsync("kill", h.Postgres)).ExitCode);
-        await backup;
+        await BackupHarness.WithinAsync(backup, runs, runId);
 
         var run = (await runs.GetAsync(runId, CancellationToken.None))!;
         Assert.Equal(RunStates.Failed, run.State);
@@ -116,7 +116,7 @@ public sealed class S3FaultTests(TestBedFixture fixture, StrictS3Fixture s3) : I
     {
         var runs = h.App.Services.GetRequiredService<RunStore>();
         var runId = await runs.CreateAsync(BackupRunner.Kind, "test", Request(store), CancellationToken.None);
-        await h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None);
+        await BackupHarness.WithinAsync(h.App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None), h.App.Services.GetRequiredService<RunStore>(), runId);
         return (await runs.GetAsync(runId, CancellationToken.None))!;
     }
 }

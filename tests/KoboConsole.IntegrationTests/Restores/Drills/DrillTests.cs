@@ -106,7 +106,7 @@ public sealed class DrillTests(TestBedFixture fixture)
 
             // The way the API cancels: the flag in the database, which the drill polls.
             Assert.True(await h.App.Services.GetRequiredService<RunStore>().RequestCancelAsync(runId, CancellationToken.None));
-            await drill;
+            await BackupHarness.WithinAsync(drill, h.App.Services.GetRequiredService<RunStore>(), runId);
         }
 
         var run = (await h.App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!;
@@ -124,7 +124,7 @@ public sealed class DrillTests(TestBedFixture fixture)
         await Task.Delay(1000);
         await using (watch)
         {
-            await h.App.Services.GetRequiredService<DrillRunner>().RunAsync(runId, CancellationToken.None);
+            await BackupHarness.WithinAsync(h.App.Services.GetRequiredService<DrillRunner>().RunAsync(runId, CancellationToken.None), h.App.Services.GetRequiredService<RunStore>(), runId);
         }
 
         return ((await h.App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!, watch);
