@@ -30,6 +30,7 @@ public sealed class BackupsApiTests(TestBedFixture fixture)
         var items = run.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, items.Count);
         Assert.All(items, i => Assert.Equal(64, i.GetProperty("sha256").GetString()!.Length));
+        Assert.All(items, i => Assert.True(i.GetProperty("startedAt").GetDateTimeOffset() <= i.GetProperty("finishedAt").GetDateTimeOffset()));
 
         // A file kobo's own cron script would have left in the folder.
         var koboFile = Path.Combine(h.Directory, "postgres", "postgres-kobocat-15-kobo.test-2024.01.02.03_04.pg_dump");

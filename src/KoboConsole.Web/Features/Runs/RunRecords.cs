@@ -49,7 +49,9 @@ public sealed record RunResponse(
     IReadOnlyList<string> Log)
 {
     public static RunResponse From(RunView r) => new(r.Id, r.Kind, r.State, r.StartedAt ?? r.CreatedAt, r.FinishedAt, r.Progress,
-        r.Items.Select(i => new RunItemResponse(i.Store, i.Name, i.State, i.BackupId, i.Bytes, i.Sha256, i.Error)).ToList(), r.Error, r.Log);
+        r.Items.Select(i => new RunItemResponse(i.Store, i.Name, i.State, i.BackupId, i.Bytes, i.Sha256, i.Error, i.StartedAt, i.FinishedAt)).ToList(), r.Error, r.Log);
 }
 
-public sealed record RunItemResponse(string Store, string Name, string State, string? BackupId, long Bytes, string? Sha256, string? Error);
+/// <summary>One item of a run; <c>startedAt</c>/<c>finishedAt</c> (beyond api-contract.md) give its own duration, for rates.</summary>
+public sealed record RunItemResponse(string Store, string Name, string State, string? BackupId, long Bytes, string? Sha256, string? Error,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
