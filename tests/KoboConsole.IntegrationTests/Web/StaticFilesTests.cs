@@ -41,6 +41,23 @@ public sealed partial class StaticFilesTests
             Assert.True(fingerprinted.Success, "the login page does not link the console's stylesheet");
             var css = await http.GetStringAsync(new Uri("/" + fingerprinted.Value, UriKind.Relative));
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "wwwroot/css/console.css")), css);
+
+            // Started from another directory (`dotnet /opt/koboconsole/KoboConsole.Web.dll`), it still
+            // serves its own wwwroot (the working directory has none).
+            var elsewhere = Directory.CreateTempSubdirectory("koboconsole-cwd-").FullName;
+            try
+            {
+                using var other = await ConsoleProcess.StartAsync(
+                    new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, Path.Combine(output, "KoboConsole.Web.dll"), elsewhere);
+                Assert.True(await other.WaitForHealthyAsync(TimeSpan.FromSeconds(60)), other.Stdout + other.Stderr);
+                using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{other.Port}") };
+                var css2 = await http2.GetStringAsync(new Uri("/" + FingerprintedCss().Match(await http2.GetStringAsync(new Uri("/login", UriKind.Relative))).Value, UriKind.Relative));
+                Assert.Equal(css, css2);
+            }
+            finally
+            {
+                Directory.Delete(elsewhere, recursive: true);
+            }
         }
         finally
         {
