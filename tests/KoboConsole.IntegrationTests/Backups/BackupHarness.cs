@@ -66,14 +66,15 @@ internal sealed class BackupHarness : IAsyncDisposable
     /// </summary>
     public static async Task WithinAsync(Task run, RunStore runs, string runId, TimeSpan? limit = null)
     {
+        var max = limit ?? TimeSpan.FromMinutes(6);
         try
         {
-            await run.WaitAsync(limit ?? TimeSpan.FromMinutes(6));
+            await run.WaitAsync(max);
         }
         catch (TimeoutException)
         {
             var view = await runs.GetAsync(runId, CancellationToken.None);
-            throw new TimeoutException($"run {runId} did not end within {(limit ?? TimeSpan.FromMinutes(6)).TotalMinutes} min; it is '{view?.State}', "
+            throw new TimeoutException($"run {runId} did not end within {max.TotalMinutes} min; it is '{view?.State}', "
                 + $"items: {string.Join(", ", view?.Items.Select(i => $"{i.Name} {i.State} {i.Bytes} B") ?? [])}; log:\n{string.Join('\n', view?.Log ?? [])}");
         }
     }

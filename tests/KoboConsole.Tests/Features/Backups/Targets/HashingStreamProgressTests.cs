@@ -10,37 +10,45 @@ public sealed class HashingStreamProgressTests
     [Fact]
     public async Task WriteAsync_ReportStillRunning_WritesGoOnAndFlushWaitsForIt()
     {
+        var started = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reports = new List<long>();
+        var reports = 0;
         using var sink = new MemoryStream();
         await using var hashing = new HashingStream(sink, async (bytes, _) =>
         {
-            lock (reports)
-            {
-                reports.Add(bytes);
-            }
-
+            Interlocked.Increment(ref reports);
+            started.TrySetResult(bytes);
             await release.Task;
         }, TimeSpan.Zero);
-
-        // The first write starts a report that does not end until released; 99 more writes go on.
-        for (var i = 0; i < 100; i++)
+        // Released whatever happens: an assertion failing while the report waits would otherwise
+        // leave DisposeAsync waiting for it forever, and the test would hang instead of failing.
+        try
         {
-            var write = hashing.WriteAsync(Chunk).AsTask();
-            Assert.True(await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(10))) == write, $"write {i} waited for the progress report");
-        }
+            // The first write starts a report (on the thread pool) that does not end until released.
+            var first = hashing.WriteAsync(Chunk).AsTask();
+            Assert.True(await Task.WhenAny(first, Task.Delay(TimeSpan.FromSeconds(10))) == first, "the first write waited for its own progress report");
+            Assert.Equal(Chunk.Length, await started.Task.WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.Equal(100 * Chunk.Length, sink.Length);
-        lock (reports)
+            // 99 more writes go on while it runs, and start no second report.
+            for (var i = 1; i < 100; i++)
+            {
+                var write = hashing.WriteAsync(Chunk).AsTask();
+                Assert.True(await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(10))) == write, $"write {i} waited for the progress report");
+            }
+
+            Assert.Equal(100 * Chunk.Length, sink.Length);
+            Assert.Equal(1, Volatile.Read(ref reports));
+
+            var flush = hashing.FlushAsync(CancellationToken.None);
+            await Task.Delay(100);
+            Assert.False(flush.IsCompleted, "FlushAsync returned while a report was still running: a late report could follow the item's final state");
+            release.SetResult();
+            await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
         {
-            Assert.Equal([Chunk.Length], reports);
+            release.TrySetResult();
         }
-
-        var flush = hashing.FlushAsync(CancellationToken.None);
-        await Task.Delay(100);
-        Assert.False(flush.IsCompleted, "FlushAsync returned while a report was still running: a late report could follow the item's final state");
-        release.SetResult();
-        await flush;
     }
 
     [Fact]
