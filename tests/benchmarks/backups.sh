@@ -9,8 +9,13 @@
 # S3 call of a process loads and JITs the AWS SDK once), an S3 backup at half the rows, then the
 # other half is added and the disk rounds and a second S3 backup run at the full size.
 # Prints a Markdown table for docs/benchmarks.md. Usage: bash tests/benchmarks/backups.sh [rows]
-# KC_BENCH_ROUNDS=N (default 1) repeats the raw, console, console, raw block and the S3 pair N times:
+# KC_BENCH_ROUNDS=N (default 1) repeats the raw, console, console, raw block and the S3 block N times:
 # single runs on this 2-core machine vary by a few seconds, more rounds give steadier means.
+# The S3 block is ordered the same way: anchor (a raw dump, then `aws s3 cp` of that file),
+# console, console, anchor; so each console S3 backup is compared with anchors of the same minutes
+# (this VM's speed drifts by a quarter within ten minutes, see the pg_dump CPU column).
+# Every measurement also shows pg_dump's own CPU time (from /proc/<pid>/schedstat, sampled), which
+# is the same work on both sides: when it moves, the machine changed speed, not the console.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -46,11 +51,31 @@ now() { date +%s.%N; }
 log "exact row count of koboform (what the console's manifest needs)"
 t0=$(now); docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT count(*) FROM bench" >/dev/null; t1=$(now)
 count_s=$(echo "$t1 - $t0" | bc -l)
-raw_dump() {
-  local t0 t1
+# pg_dump's CPU seconds during a measurement: pgcpu_start; ...; pgcpu_stop prints them.
+cat > "$work/pgcpu.py" <<'PY'
+import os, signal, sys, time
+seen = {}
+def done(*_):
+    print(f"{sum(seen.values()) / 1e9:.1f}"); sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while True:
+    for p in os.listdir('/proc'):
+        if not p.isdigit(): continue
+        try:
+            if not open(f'/proc/{p}/cmdline', 'rb').read().startswith(b'pg_dump\0'): continue
+            seen[p] = int(open(f'/proc/{p}/schedstat').read().split()[0])
+        except OSError: pass
+    time.sleep(0.2)
+PY
+pgcpu_start() { python3 "$work/pgcpu.py" > "$work/pgcpu.out" & pgcpu_pid=$!; }
+pgcpu_stop() { kill -TERM "$pgcpu_pid"; wait "$pgcpu_pid" || true; cat "$work/pgcpu.out"; }
+raw_dump() { # prints "seconds pg_dump-cpu-seconds"
+  local t0 t1 cpu
   log "raw pg_dump"
+  pgcpu_start
   t0=$(now); docker exec "$pg" pg_dump -Fc -U "$user" koboform > "$work/raw.dump"; t1=$(now)
-  echo "$t1 - $t0" | bc -l
+  cpu=$(pgcpu_stop)
+  echo "$(echo "$t1 - $t0" | bc -l) $cpu"
 }
 
 # s3rver for the S3 half.
@@ -88,6 +113,7 @@ console_backup() {
     dotnet-trace collect -p "$app_pid" --profile dotnet-sampled-thread-time -o "$KC_BENCH_TRACE" >"$KC_BENCH_TRACE.log" 2>&1 </dev/null & trace_pid=$!
     sleep 2
   fi
+  pgcpu_start
   run=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/backups" -H "authorization: Bearer $token" -H 'content-type: application/json' \
     -d "{\"stores\":[\"$store\"],\"target\":\"$target\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
   while :; do
@@ -99,8 +125,9 @@ console_backup() {
     sleep 1   # the run's own startedAt/finishedAt are measured, not this loop; polling faster costs the console CPU
   done
   cpu1=$(awk '{print $14 + $15}' "/proc/$app_pid/stat")
+  pgcpu=$(pgcpu_stop)
   if [ -n "${trace_pid:-}" ]; then kill -INT "$trace_pid" 2>/dev/null || true; wait "$trace_pid" || true; trace_pid=; fi
-  python3 - "$state" "$item" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" "$(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))" <<'PY'
+  python3 - "$state" "$item" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" "$(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))" "$pgcpu" <<'PY'
 import json, sys
 from datetime import datetime
 r = json.loads(sys.argv[1]); prefix = sys.argv[2]; before = int(sys.argv[3]); hwm = int(sys.argv[4]); cpu_ms = int(sys.argv[5])
@@ -109,7 +136,7 @@ item = [i for i in r["items"] if (i.get("name") or "").startswith(prefix)][0]
 print("\n".join(r["log"]), file=sys.stderr)
 print(f"console CPU during the run: {cpu_ms / 1000:.1f} s", file=sys.stderr)
 print((t(r["finishedAt"]) - t(r["startedAt"])).total_seconds(), item["bytes"], hwm - before, cpu_ms,
-      (t(item["finishedAt"]) - t(item["startedAt"])).total_seconds())
+      (t(item["finishedAt"]) - t(item["startedAt"])).total_seconds(), sys.argv[6])
 PY
 }
 
@@ -132,33 +159,41 @@ order_list=()
 for _ in $(seq 1 "$rounds"); do order_list+=(raw console console raw); done
 for order in "${order_list[@]}"; do
   if [ "$order" = raw ]; then
-    raw_s=$(raw_dump); raw_bytes=$(stat -c %s "$work/raw.dump")
+    read -r raw_s raw_cpu < <(raw_dump); raw_bytes=$(stat -c %s "$work/raw.dump")
     raw_sum=$(echo "$raw_sum + $raw_s" | bc -l)
-    raws+=("$raw_s")
+    raws+=("$raw_s $raw_cpu")
   else
     rm -rf "$work/backups/postgres"   # kobo's names have one-minute resolution
     log "console backup to disk"
-    read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s < <(console_backup disk)
-    disks+=("$disk_s $disk_bytes $disk_mem $disk_cpu $disk_item_s")
+    read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s disk_pg < <(console_backup disk)
+    disks+=("$disk_s $disk_bytes $disk_mem $disk_cpu $disk_item_s $disk_pg")
   fi
 done
 # Debian's awscli (the issue's anchor), not whatever `aws` is first on the PATH.
 [ -x /usr/bin/aws ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends awscli >/dev/null
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-s3s=(); awss=(); aws_sum=0
-for _ in $(seq 1 "$rounds"); do
-  log "console backup to s3rver at the full size"
-  rm -rf "$s3dir/bench/postgres"   # earlier runs' objects: the console refuses to replace a backup of the same minute
-  read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s < <(console_backup s3)
-  s3s+=("$s3_s $s3_bytes $s3_mem $s3_cpu $s3_item_s")
-  log "aws s3 cp of the raw file ($(/usr/bin/aws --version 2>&1))"
-  t0=$(now); /usr/bin/aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
-  aws_s=$(echo "$t1 - $t0" | bc -l)
-  aws_sum=$(echo "$aws_sum + $aws_s" | bc -l)
-  awss+=("$aws_s")
+log "S3 uploads with $(/usr/bin/aws --version 2>&1)"
+# The S3 anchor, what an admin does without the console: a raw dump, then `aws s3 cp` of the file.
+s3s=(); anchors=(); anchor_sum=0
+order_list=()
+for _ in $(seq 1 "$rounds"); do order_list+=(anchor console console anchor); done
+for order in "${order_list[@]}"; do
+  if [ "$order" = anchor ]; then
+    read -r dump_s dump_cpu < <(raw_dump)
+    log "aws s3 cp of that file"
+    t0=$(now); /usr/bin/aws --endpoint-url "http://127.0.0.1:$s3port" s3 cp "$work/raw.dump" s3://bench/raw.dump --only-show-errors; t1=$(now)
+    up_s=$(echo "$t1 - $t0" | bc -l)
+    anchor_sum=$(echo "$anchor_sum + $dump_s + $up_s" | bc -l)
+    anchors+=("$dump_s $up_s $dump_cpu")
+  else
+    log "console backup to s3rver at the full size"
+    rm -rf "$s3dir/bench/postgres"   # earlier runs' objects: the console refuses to replace a backup of the same minute
+    read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s s3_pg < <(console_backup s3)
+    s3s+=("$s3_s $s3_bytes $s3_mem $s3_cpu $s3_item_s $s3_pg")
+  fi
 done
-aws_mean=$(echo "$aws_sum / $rounds" | bc -l)
 raw_mean=$(echo "$raw_sum / ${#raws[@]}" | bc -l)
+anchor=$(echo "$anchor_sum / ${#anchors[@]}" | bc -l)
 
 mbps() { echo "scale=1; $1 / 1048576 / $2" | bc -l; }
 mb() { echo "$(( $1 / 1024 )) MB"; }
@@ -166,32 +201,32 @@ echo
 echo "koboform: $((dbsize / 1048576)) MB in PostgreSQL ($rows rows), dump $((raw_bytes / 1048576)) MB; $(nproc) cores; load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'count(*) of the table at half the rows: %.1f s; warm-up S3 backup of redis: %s growth\n' "$count_s" "$(mb "$warm_mem")"
 echo
-echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth | console CPU | koboform item alone |"
-echo "|---|---|---|---|---|---|---|"
-for raw_s in "${raws[@]}"; do
-  printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | – | – | – | – |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")"
+echo "| measurement | seconds | MB/s of dump | vs anchor | console memory growth | console CPU | koboform item alone | pg_dump on CPU |"
+echo "|---|---|---|---|---|---|---|---|"
+for r in "${raws[@]}"; do
+  read -r raw_s raw_cpu <<<"$r"
+  printf '| raw `docker exec pg_dump -Fc > file` (anchor) | %.1f | %s | – | – | – | – | %s s |\n' "$raw_s" "$(mbps "$raw_bytes" "$raw_s")" "$raw_cpu"
 done
 disk_sum=0; disk_item_sum=0
 for d in "${disks[@]}"; do
-  read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s <<<"$d"
+  read -r disk_s disk_bytes disk_mem disk_cpu disk_item_s disk_pg <<<"$d"
   disk_sum=$(echo "$disk_sum + $disk_s" | bc -l)
   disk_item_sum=$(echo "$disk_item_sum + $disk_item_s" | bc -l)
-  printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx of the mean raw | %s | %.1f s | %.1f s (%.2fx) |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_mean / $disk_s" | bc -l)" "$(mb "$disk_mem")" "$(echo "$disk_cpu / 1000" | bc -l)" "$disk_item_s" "$(echo "$raw_mean / $disk_item_s" | bc -l)"
+  printf '| console → disk (whole run: both databases, row counts, manifest) | %.1f | %s | %.2fx of the mean raw | %s | %.1f s | %.1f s (%.2fx) | %s s |\n' "$disk_s" "$(mbps "$disk_bytes" "$disk_s")" "$(echo "$raw_mean / $disk_s" | bc -l)" "$(mb "$disk_mem")" "$(echo "$disk_cpu / 1000" | bc -l)" "$disk_item_s" "$(echo "$raw_mean / $disk_item_s" | bc -l)" "$disk_pg"
 done
 disk_mean=$(echo "$disk_sum / ${#disks[@]}" | bc -l)
 disk_item_mean=$(echo "$disk_item_sum / ${#disks[@]}" | bc -l)
-printf '| **means**: raw %.1f s, console → disk %.1f s | | | **%.2fx** | | | %.1f s (%.2fx) |\n' "$raw_mean" "$disk_mean" "$(echo "$raw_mean / $disk_mean" | bc -l)" "$disk_item_mean" "$(echo "$raw_mean / $disk_item_mean" | bc -l)"
-for aws_s in "${awss[@]}"; do
-  printf '| `aws s3 cp` of the finished dump to s3rver (upload only) | %.1f | %s | – | – | – | – |\n' "$aws_s" "$(mbps "$raw_bytes" "$aws_s")"
+printf '| **means**: raw %.1f s, console → disk %.1f s | | | **%.2fx** | | | %.1f s (%.2fx) | |\n' "$raw_mean" "$disk_mean" "$(echo "$raw_mean / $disk_mean" | bc -l)" "$disk_item_mean" "$(echo "$raw_mean / $disk_item_mean" | bc -l)"
+printf '| console → s3rver, half the rows (%d MB dump; first PostgreSQL S3 backup of the process) | %.1f | %s | – | %s | %.1f s | – | – |\n' "$((s3a_bytes / 1048576))" "$s3a_s" "$(mbps "$s3a_bytes" "$s3a_s")" "$(mb "$s3a_mem")" "$(echo "$s3a_cpu / 1000" | bc -l)"
+for a in "${anchors[@]}"; do
+  read -r dump_s up_s dump_cpu <<<"$a"
+  printf '| raw dump, then `aws s3 cp` of the file (anchor: %.1f s + %.1f s upload) | %.1f | %s | – | – | – | – | %s s |\n' "$dump_s" "$up_s" "$(echo "$dump_s + $up_s" | bc -l)" "$(mbps "$raw_bytes" "$(echo "$dump_s + $up_s" | bc -l)")" "$dump_cpu"
 done
-anchor=$(echo "$raw_mean + $aws_mean" | bc -l)
-printf '| raw dump then `aws s3 cp` (anchor: mean raw dump + mean upload) | %.1f | %s | 1.00x | – | – | – |\n' "$anchor" "$(mbps "$raw_bytes" "$anchor")"
-printf '| console → s3rver, half the rows (%d MB dump; first PostgreSQL S3 backup of the process) | %.1f | %s | – | %s | %.1f s | – |\n' "$((s3a_bytes / 1048576))" "$s3a_s" "$(mbps "$s3a_bytes" "$s3a_s")" "$(mb "$s3a_mem")" "$(echo "$s3a_cpu / 1000" | bc -l)"
 s3_sum=0
 for d in "${s3s[@]}"; do
-  read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s <<<"$d"
+  read -r s3_s s3_bytes s3_mem s3_cpu s3_item_s s3_pg <<<"$d"
   s3_sum=$(echo "$s3_sum + $s3_s" | bc -l)
-  printf '| console → s3rver, full size (dump and upload streamed together) | %.1f | %s | %.2fx | %s | %.1f s | %.1f s (%.2fx) |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$anchor / $s3_s" | bc -l)" "$(mb "$s3_mem")" "$(echo "$s3_cpu / 1000" | bc -l)" "$s3_item_s" "$(echo "$anchor / $s3_item_s" | bc -l)"
+  printf '| console → s3rver, full size (dump and upload streamed together) | %.1f | %s | %.2fx of the mean anchor | %s | %.1f s | %.1f s (%.2fx) | %s s |\n' "$s3_s" "$(mbps "$s3_bytes" "$s3_s")" "$(echo "$anchor / $s3_s" | bc -l)" "$(mb "$s3_mem")" "$(echo "$s3_cpu / 1000" | bc -l)" "$s3_item_s" "$(echo "$anchor / $s3_item_s" | bc -l)" "$s3_pg"
 done
 s3_mean=$(echo "$s3_sum / ${#s3s[@]}" | bc -l)
-printf '| **means**: dump then upload %.1f s, console → s3rver %.1f s | | | **%.2fx** | | | |\n' "$anchor" "$s3_mean" "$(echo "$anchor / $s3_mean" | bc -l)"
+printf '| **means**: dump then upload %.1f s, console → s3rver %.1f s | | | **%.2fx** | | | | |\n' "$anchor" "$s3_mean" "$(echo "$anchor / $s3_mean" | bc -l)"

@@ -22,6 +22,13 @@ internal sealed partial class DockerEngine
             Tty = spec.Tty,
         };
         var created = await CallAsync("create an exec", id, (c, ct) => c.Exec.ExecCreateContainerAsync(id, create, ct), cancellationToken);
+        if (spec.BulkOutput && !spec.AttachStdin && !spec.Tty && LocalSocketPath is { } socketPath)
+        {
+            var session = await SocketExecSession.StartAsync(this, socketPath, id, created.ID, cancellationToken);
+            Log.ExecStarted(_logger, Name, id, created.ID, spec.Cmd.Count > 0 ? spec.Cmd[0] : "");
+            return session;
+        }
+
         var start = new ContainerExecStartParameters
         {
             AttachStdin = spec.AttachStdin,
@@ -42,6 +49,22 @@ internal sealed partial class DockerEngine
         var output = await session.ReadOutputAsync(stdout, ExecResultStderrLimit, cancellationToken);
         var exitCode = await session.WaitForExitAsync(cancellationToken);
         return new ExecResult(exitCode, Encoding.UTF8.GetString(stdout.GetBuffer(), 0, (int)stdout.Length), output.Stderr);
+    }
+
+    /// <summary>The socket's path when this host is a local unix socket (not TLS, not TCP, not a pipe).</summary>
+    private string? LocalSocketPath => !_options.UsesTls && Uri.TryCreate(_options.Endpoint, UriKind.Absolute, out var uri) && uri.Scheme == "unix" ? uri.LocalPath : null;
+
+    /// <summary>The daemon's refusal of a hijacked exec start, as Docker.DotNet's would have been translated.</summary>
+    internal DockerException ExecStartRefused(int status, string body, string containerId)
+    {
+        var message = DaemonMessage(body);
+        if (status == 404 && message.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ContainerNotFoundException(Name, containerId);
+        }
+
+        Log.OperationFailed(_logger, Name, "start an exec", status, message);
+        return new DockerOperationException(Name, "start an exec", status, message);
     }
 
     internal async Task<int> WaitForExecExitAsync(string containerId, string execId, CancellationToken cancellationToken)

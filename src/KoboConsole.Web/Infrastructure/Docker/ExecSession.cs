@@ -104,7 +104,7 @@ internal sealed class ExecSession(DockerEngine engine, string containerId, strin
     }
 
     /// <summary>Keeps the last <paramref name="max"/> bytes once the buffer passes max + slack (errors come last).</summary>
-    private static bool KeepTail(MemoryStream buffer, int max, int slack)
+    internal static bool KeepTail(MemoryStream buffer, int max, int slack)
     {
         if (buffer.Length <= (long)max + slack)
         {

@@ -63,6 +63,14 @@ public sealed record ExecSpec
     public bool AttachStdin { get; init; }
 
     public bool Tty { get; init; }
+
+    /// <summary>
+    /// A large output (a database dump). On a local unix socket it is read over a connection of
+    /// its own, in batches, by a dedicated thread (<see cref="SocketExecSession"/>); elsewhere, and
+    /// with stdin or a TTY, as any other exec. Reading costs the process it competes with (the dump
+    /// itself, on the same cores) less that way.
+    /// </summary>
+    public bool BulkOutput { get; init; }
 }
 
 public sealed record ExecResult(int ExitCode, string Stdout, string Stderr);

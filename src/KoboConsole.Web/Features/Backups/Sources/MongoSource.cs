@@ -26,13 +26,14 @@ internal static class MongoSource
     {
         if (string.IsNullOrEmpty(user))
         {
-            return new ExecSpec { Cmd = ["mongodump", "--archive", "--gzip"] };
+            return new ExecSpec { Cmd = ["mongodump", "--archive", "--gzip"], BulkOutput = true };
         }
 
         return new ExecSpec
         {
             Cmd = ["sh", "-c", "exec mongodump --archive --gzip -u \"$KC_DUMP_USER\" -p \"$KC_DUMP_PASSWORD\" --authenticationDatabase admin"],
             Env = [$"KC_DUMP_USER={user}", $"KC_DUMP_PASSWORD={password}"],
+            BulkOutput = true,
         };
     }
 }

@@ -49,6 +49,7 @@ internal static class PostgresSource
             {
                 Cmd = ["pg_dump", "--format=custom", $"--snapshot={snapshot.Id}", "-U", user, "-d", database],
                 Env = env,
+                BulkOutput = true,
             }, output, $"pg_dump of {database}", cancellationToken);
         }
         catch
