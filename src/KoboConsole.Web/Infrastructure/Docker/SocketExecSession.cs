@@ -13,12 +13,12 @@ namespace KoboConsole.Web.Infrastructure.Docker;
 /// few KiB of a dump) costs an epoll wake-up, a thread-pool hand-off and two or three reads, and on
 /// a small machine that CPU is taken from the <c>pg_dump</c> being read. Here one dedicated thread
 /// makes blocking reads into a 256 KiB buffer, pauses briefly when little has arrived (so one read
-/// collects many frames), demultiplexes, and hands stdout to the caller in chunks of up to 1 MiB.
+/// collects many frames), demultiplexes, and hands stdout to the caller in chunks of up to 256 KiB.
 /// No stdin, no TTY. The exec is created by Docker.DotNet; only its start (the hijack) is done here.
 /// </summary>
 internal sealed class SocketExecSession : IExecSession
 {
-    internal const int ChunkSize = 1024 * 1024;
+    internal const int ChunkSize = 256 * 1024;
     private const int Chunks = 3;
     private const int StagingSize = 256 * 1024;
     private const int HeaderLimit = 16 * 1024;
