@@ -64,7 +64,7 @@ while True:
         try:
             if not open(f'/proc/{p}/cmdline', 'rb').read().startswith(b'pg_dump\0'): continue
             seen[p] = int(open(f'/proc/{p}/schedstat').read().split()[0])
-        except OSError: pass
+        except (OSError, ValueError, IndexError): pass  # the process ended while being read
     time.sleep(0.2)
 PY
 pgcpu_start() { python3 "$work/pgcpu.py" > "$work/pgcpu.out" & pgcpu_pid=$!; }
