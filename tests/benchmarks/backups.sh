@@ -51,7 +51,7 @@ now() { date +%s.%N; }
 log "exact row count of koboform (what the console's manifest needs)"
 t0=$(now); docker exec "$pg" psql -At -U "$user" -d koboform -c "SELECT count(*) FROM bench" >/dev/null; t1=$(now)
 count_s=$(echo "$t1 - $t0" | bc -l)
-# pg_dump's CPU seconds during a measurement: pgcpu_start; ...; pgcpu_stop prints them.
+# pg_dump's CPU seconds during a measurement: pgcpu_start; ...; pgcpu_stop sets $pgcpu.
 cat > "$work/pgcpu.py" <<'PY'
 import os, signal, sys, time
 seen = {}
@@ -68,14 +68,16 @@ while True:
     time.sleep(0.2)
 PY
 pgcpu_start() { python3 "$work/pgcpu.py" > "$work/pgcpu.out" & pgcpu_pid=$!; }
-pgcpu_stop() { kill -TERM "$pgcpu_pid"; wait "$pgcpu_pid" || true; cat "$work/pgcpu.out"; }
+# Sets pgcpu. Not called as $(...): `wait` in that subshell cannot wait for the sampler (not its
+# child), and the file was sometimes read before the sampler wrote it.
+pgcpu_stop() { kill -TERM "$pgcpu_pid"; wait "$pgcpu_pid" || true; pgcpu=$(cat "$work/pgcpu.out"); }
 raw_dump() { # prints "seconds pg_dump-cpu-seconds"
   local t0 t1 cpu
   log "raw pg_dump"
   pgcpu_start
   t0=$(now); docker exec "$pg" pg_dump -Fc -U "$user" koboform > "$work/raw.dump"; t1=$(now)
-  cpu=$(pgcpu_stop)
-  echo "$(echo "$t1 - $t0" | bc -l) $cpu"
+  pgcpu_stop
+  echo "$(echo "$t1 - $t0" | bc -l) $pgcpu"
 }
 
 # s3rver for the S3 half.
@@ -125,7 +127,7 @@ console_backup() {
     sleep 1   # the run's own startedAt/finishedAt are measured, not this loop; polling faster costs the console CPU
   done
   cpu1=$(awk '{print $14 + $15}' "/proc/$app_pid/stat")
-  pgcpu=$(pgcpu_stop)
+  pgcpu_stop
   if [ -n "${trace_pid:-}" ]; then kill -INT "$trace_pid" 2>/dev/null || true; wait "$trace_pid" || true; trace_pid=; fi
   python3 - "$state" "$item" "$before" "$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")" "$(( (cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) ))" "$pgcpu" <<'PY'
 import json, sys
