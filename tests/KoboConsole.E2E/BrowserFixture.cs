@@ -15,6 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Screenshots of a run, next to the test binaries (those the README shows go through <see cref="DocsScreenshot"/>).</summary>
     public static string ScreenshotDirectory
     {
         get
@@ -25,7 +26,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A screenshot the README links: saved into docs/screenshots (next to the test binaries where the checkout has none).</summary>
     /// <summary>
     /// Opens <paramref name="path"/>, signs in as the bootstrap admin on the login page it redirects
     /// to, and waits until the page is back on <paramref name="path"/> with an interactive circuit
@@ -41,6 +41,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.Locator("[data-testid=circuit-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
     }
 
+    /// <summary>A screenshot the README links: saved into docs/screenshots (next to the test binaries where the checkout has none).</summary>
     public static string DocsScreenshot(string name)
     {
         var docs = Path.Combine(KoboConsole.Testing.TestRepo.Root, "docs", "screenshots");

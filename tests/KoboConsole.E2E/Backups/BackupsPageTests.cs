@@ -31,7 +31,7 @@ public sealed class BackupsPageTests(BrowserFixture browser)
         var progress = page.GetByTestId("run-progress");
         await Assertions.Expect(progress).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(progress.GetByTestId("run-item-bytes").First).Not.ToHaveTextAsync("0 B", new() { Timeout = 60_000 });
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "backups-progress.png") });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.DocsScreenshot("backups-progress.png") });
         await Assertions.Expect(progress).ToBeHiddenAsync(new() { Timeout = 180_000 });
 
         var catalog = page.GetByTestId("backup-catalog");
@@ -40,7 +40,7 @@ public sealed class BackupsPageTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("backup-history").GetByTestId("run-state").First).ToHaveTextAsync("succeeded");
         await Assertions.Expect(page.GetByTestId("kobo-schedule-offer").First).ToContainTextAsync("POSTGRES_BACKUP_SCHEDULE");
         await Assertions.Expect(page.GetByTestId("retention-preview-disk")).ToContainTextAsync("The next prune would delete");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "backups.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.DocsScreenshot("backups.png"), FullPage = true });
         Directory.Delete(dir, recursive: true);
     }
 }
