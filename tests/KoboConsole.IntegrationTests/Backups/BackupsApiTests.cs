@@ -81,9 +81,10 @@ public sealed class BackupsApiTests(TestBedFixture fixture)
     private static async Task<JsonElement> WaitFinishedAsync(HttpClient client, string runId)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
+        JsonElement run = default;
         while (DateTime.UtcNow < deadline)
         {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
+            run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}");
             if (run.GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled")
             {
                 return run;
@@ -92,6 +93,7 @@ public sealed class BackupsApiTests(TestBedFixture fixture)
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"run {runId} did not finish in 3 minutes");
+        // The run as last seen (state, items with their bytes, log): which step it hung in.
+        throw new TimeoutException($"run {runId} did not finish in 3 minutes; last seen: {run.GetRawText()}");
     }
 }

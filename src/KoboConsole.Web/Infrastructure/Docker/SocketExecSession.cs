@@ -22,6 +22,7 @@ internal sealed class SocketExecSession : IExecSession
     private const int Chunks = 3;
     private const int StagingSize = 256 * 1024;
     private const int HeaderLimit = 16 * 1024;
+    private static readonly TimeSpan HandshakeLimit = TimeSpan.FromSeconds(30);
 
     // A read that returns less than this means the data trickles in: wait a little before the next
     // read, so it collects several frames (at a dump's 10 MB/s, 10 ms is about 100 KiB, well within
@@ -56,19 +57,31 @@ internal sealed class SocketExecSession : IExecSession
     public static async Task<SocketExecSession> StartAsync(DockerEngine engine, string socketPath, string containerId, string execId, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        // Blocking calls on a socket that never sees an async one (which would make it
+        // non-blocking for good); off the caller's thread, and cut by the token or after 30 s
+        // (a blocking connect has no timeout of its own).
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(HandshakeLimit);
         try
         {
-            // Blocking calls on a socket that never sees an async one (which would make it
-            // non-blocking for good); off the caller's thread, and cut by the token.
-            using var abort = cancellationToken.Register(() => socket.Dispose());
-            var leftover = await Task.Run(() => Handshake(socket, socketPath, execId), CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
+            byte[] leftover;
+            using (limit.Token.Register(socket.Dispose))
+            {
+                leftover = await Task.Run(() => Handshake(socket, socketPath, execId), CancellationToken.None);
+            }
+
+            limit.Token.ThrowIfCancellationRequested();
             return new SocketExecSession(engine, containerId, execId, socket, leftover);
         }
         catch (Exception ex)
         {
             socket.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
+            if (limit.IsCancellationRequested)
+            {
+                ex = new TimeoutException($"the daemon did not start the exec within {HandshakeLimit.TotalSeconds:0} s", ex);
+            }
+
             throw ex is StartRefusedException refused
                 ? engine.ExecStartRefused(refused.Status, refused.Body, containerId)
                 : engine.Translate(ex, "start an exec", containerId, cancellationToken) ?? ex;
@@ -258,7 +271,22 @@ internal sealed class SocketExecSession : IExecSession
             }
             catch (Exception ex)
             {
-                full.TryComplete(cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : translate(ex));
+                Exception error;
+                try
+                {
+                    error = cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : translate(ex);
+                }
+                catch (Exception failed)
+                {
+                    error = failed;
+                }
+
+                full.TryComplete(error);
+            }
+            finally
+            {
+                // Whatever happened above, the caller's loop over the chunks ends.
+                full.TryComplete();
             }
         }
 
