@@ -96,7 +96,7 @@ internal sealed class SocketExecSession : IExecSession
 
     public async Task<ExecOutput> ReadOutputAsync(Stream stdout, int maxStderrBytes, CancellationToken cancellationToken)
     {
-        var free = new BlockingCollection<byte[]>(Chunks);
+        using var free = new BlockingCollection<byte[]>(Chunks);
         for (var i = 0; i < Chunks; i++)
         {
             free.Add(new byte[ChunkSize], CancellationToken.None);
