@@ -93,6 +93,27 @@ public sealed class DrillsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Schedule_UnsetAfterARestart_RecurringJobRemovedAtStart()
+    {
+        await _app.DisposeAsync();
+        // Under the backups folder, which DisposeAsync deletes once the app is gone.
+        var data = Directory.CreateDirectory(Path.Combine(_backups, "console-data")).FullName;
+        _app = new ConsoleAppFactory(Settings(("KoboConsole:Drills:Schedule", "0 3 * * 0"), ("KoboConsole:Storage:DataDirectory", data)));
+        using (var connection = _app.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.Contains(connection.GetRecurringJobs(), j => j.Id == ScheduledDrillJob.JobId);
+        }
+
+        await _app.DisposeAsync();
+        _app = new ConsoleAppFactory(Settings(("KoboConsole:Storage:DataDirectory", data)));
+
+        using (var connection = _app.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == ScheduledDrillJob.JobId);
+        }
+    }
+
+    [Fact]
     public async Task Schedule_SetAndTriggered_RunAndAuditByActorSchedule()
     {
         await _app.DisposeAsync();

@@ -11,10 +11,14 @@ internal sealed class DrillsStartup(IRecurringJobManager recurring, IOptionsMoni
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Unset: Hangfire is not touched at start (its state is process-wide); a job left from an
-        // earlier configuration removes itself when it fires (ScheduledDrillJob).
+        // Unset: a job left from an earlier configuration goes now, so the jobs dashboard does not
+        // list a schedule that no longer exists (the job also removes itself if it fires first).
         var o = options.CurrentValue;
-        if (!string.IsNullOrWhiteSpace(o.Schedule))
+        if (string.IsNullOrWhiteSpace(o.Schedule))
+        {
+            recurring.RemoveIfExists(ScheduledDrillJob.JobId);
+        }
+        else
         {
             recurring.AddOrUpdate<ScheduledDrillJob>(ScheduledDrillJob.JobId, j => j.RunAsync(CancellationToken.None), o.Schedule.Trim(),
                 new RecurringJobOptions { TimeZone = Backups.Schedules.ScheduleRules.Zone(o.TimeZone) ?? TimeZoneInfo.Utc });
