@@ -85,7 +85,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
             // No restart: the survivor claims the run once its owner missed heartbeats for
             // RunRecovery.StaleAfter (45 s), at its next 10 s look (the deadline is generous). The
             // claim fails the run first and then cleans, each step logged: wait for the clean-up's line.
-            var run = await survivor.WaitRunAsync(runId, r => FaultConsole.Finished(r) && Log(r).Exists(l => l.Contains("Clean-up after the restart", StringComparison.Ordinal)), TimeSpan.FromMinutes(3));
+            var run = await survivor.WaitRunAsync(runId, r => FaultConsole.Finished(r) && Log(r).Exists(l => l.Contains("Clean-up of the interrupted run", StringComparison.Ordinal)), TimeSpan.FromMinutes(3));
             AssertFailedAndPartialRemoved(run, dir);
 
             // The dead run's lease on the store is gone: the next backup does not wait for its TTL.
@@ -123,7 +123,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
             var run = await console.RunAsync(runId);
             Assert.Equal("failed", run.GetProperty("state").GetString());
             Assert.StartsWith("interrupted: the console process running it stopped", run.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: aborted the incomplete upload of postgres/", StringComparison.Ordinal));
+            Assert.Contains(Log(run), l => l.Contains("Clean-up of the interrupted run: aborted the incomplete upload of postgres/", StringComparison.Ordinal));
             Assert.Empty(await store.ListIncompleteUploadsAsync(CancellationToken.None));
             Assert.Empty(s3.ObjectKeys(s3Prefix));
         }
@@ -149,7 +149,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         Assert.Equal("failed", run.GetProperty("state").GetString());
         Assert.StartsWith("interrupted: the console process running it stopped", run.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("failed", i.GetProperty("state").GetString()));
-        Assert.Contains(Log(run), l => l.Contains("Clean-up after the restart: removed the incomplete file", StringComparison.Ordinal));
+        Assert.Contains(Log(run), l => l.Contains("Clean-up of the interrupted run: removed the incomplete file", StringComparison.Ordinal));
         Assert.DoesNotContain(Files(dir), f => f.StartsWith("postgres", StringComparison.Ordinal));
     }
 

@@ -24,12 +24,12 @@ public sealed class BackupRunCleanup(RunStore runs, BackupTargetResolver targets
             try
             {
                 var what = await RemoveAsync(pending, cancellationToken);
-                await runs.LogAsync(run.Id, $"Clean-up after the restart: {what}", cancellationToken);
+                await runs.LogAsync(run.Id, $"Clean-up of the interrupted run: {what}", cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectStoreException or BackupItemException)
             {
                 Log.CleanupFailed(logger, run.Id, pending, ex.Message);
-                await runs.LogAsync(run.Id, $"Clean-up after the restart could not remove {Describe(pending)}: {ex.Message} Remove it by hand.", cancellationToken);
+                await runs.LogAsync(run.Id, $"Clean-up of the interrupted run could not remove {Describe(pending)}: {ex.Message} Remove it by hand.", cancellationToken);
             }
         }
 

@@ -52,4 +52,50 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
 
         return count;
     }
+
+    /// <summary>
+    /// Runs a job's runner; if it throws (not a shutdown), the run it leaves queued or running, which
+    /// nothing would ever finish, is failed and cleaned like an orphan, and the error goes on to Hangfire.
+    /// </summary>
+    public async Task GuardAsync(string runId, Func<Task> run, CancellationToken jobToken)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception ex) when (!jobToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FailStrandedAsync(runId, ex);
+            }
+            catch (Exception failure) when (DatabaseOutage.Is(failure))
+            {
+                // The database itself is the trouble: the run stays as it is until the next start-up's recovery.
+                Log.StrandedNotRecorded(logger, runId, failure.Message);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task FailStrandedAsync(string runId, Exception ex)
+    {
+        var error = $"stopped on an unexpected error ({ex.GetType().Name}: {ex.Message}) and is not resumed. Incomplete backup files were removed; "
+            + "after a restore, check maintenance mode and the stopped services. Start it again; the console's log has the details.";
+        if (await runs.FailStrandedAsync(runId, error, "stopped by the run's unexpected error; the incomplete file was removed.", CancellationToken.None) is not { } run)
+        {
+            return;
+        }
+
+        Log.RunStranded(logger, runId, run.Kind, ex);
+        await runs.LogAsync(runId, $"Run failed: {error}", CancellationToken.None);
+        await leases.ReleaseHeldByAsync($"run {runId}", CancellationToken.None);
+        foreach (var cleanup in cleanups.Where(c => c.Kind == run.Kind))
+        {
+            await cleanup.CleanAsync(run, atStartup: false, CancellationToken.None);
+        }
+
+        await audit.WriteAsync("system", $"{run.Kind}.run", $"{run.Kind} run {runId}", RunStates.Failed, error, cancellationToken: CancellationToken.None);
+    }
 }

@@ -32,17 +32,26 @@ public sealed partial class RunStore
     /// Fails an orphan if it is still one (one instance wins when several try); returns it with its
     /// pending clean-ups, or null when another instance took it or it heartbeated meanwhile.
     /// </summary>
-    public async Task<OrphanRun?> ClaimOrphanAsync(string runId, DateTimeOffset? staleBefore, string error, CancellationToken cancellationToken)
+    public Task<OrphanRun?> ClaimOrphanAsync(string runId, DateTimeOffset? staleBefore, string error, CancellationToken cancellationToken)
+        => FailOpenAsync(runId, "state = 'running' AND (owner IS NULL OR owner <> @self) AND COALESCE(heartbeat_at, started_at, 0) < @stale",
+            staleBefore, error, "interrupted: the console process running it stopped; the incomplete file was removed.", cancellationToken);
+
+    /// <summary>
+    /// Fails a run that is still queued or running although its job has ended (the job threw);
+    /// returns it with its pending clean-ups, or null when it had finished or does not exist.
+    /// </summary>
+    public Task<OrphanRun?> FailStrandedAsync(string runId, string error, string itemError, CancellationToken cancellationToken)
+        => FailOpenAsync(runId, "state IN ('queued', 'running')", null, error, itemError, cancellationToken);
+
+    private async Task<OrphanRun?> FailOpenAsync(string runId, string condition, DateTimeOffset? staleBefore, string error, string itemError,
+        CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await c.BeginTransactionAsync(cancellationToken);
         var run = await c.QuerySingleOrDefaultAsync<(string Kind, string? Owner)>(new CommandDefinition(
             "SELECT kind, owner FROM runs WHERE id = @runId", new { runId }, tx, cancellationToken: cancellationToken));
         var claimed = await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE runs SET state = 'failed', error = @error, finished_at = @now, step = NULL
-            WHERE id = @runId AND state = 'running' AND (owner IS NULL OR owner <> @self) AND COALESCE(heartbeat_at, started_at, 0) < @stale
-            """,
+            "UPDATE runs SET state = 'failed', error = @error, finished_at = @now, step = NULL WHERE id = @runId AND " + condition,
             new { runId, error, now = Now(), self = instance.Id, stale = (staleBefore ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds() },
             tx, cancellationToken: cancellationToken));
         if (claimed != 1)
@@ -59,7 +68,7 @@ public sealed partial class RunStore
                 error = CASE WHEN state = 'running' THEN @itemError ELSE 'not started: ' || @itemError END
             WHERE run_id = @runId AND state IN ('queued', 'running')
             """,
-            new { runId, now = Now(), itemError = "interrupted: the console process running it stopped; the incomplete file was removed." }, tx, cancellationToken: cancellationToken));
+            new { runId, now = Now(), itemError }, tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
         return new OrphanRun(runId, run.Kind, run.Owner, pending);
     }

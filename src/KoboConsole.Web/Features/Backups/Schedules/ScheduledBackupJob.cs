@@ -5,7 +5,7 @@ using KoboConsole.Web.Features.Runs;
 namespace KoboConsole.Web.Features.Backups.Schedules;
 
 /// <summary>A schedule's occurrence: a new backup run, executed in this job (ids only, no automatic retries).</summary>
-public sealed class ScheduledBackupJob(BackupSchedules schedules, RunStore runs, BackupRunner runner)
+public sealed class ScheduledBackupJob(BackupSchedules schedules, RunStore runs, BackupRunner runner, RunRecovery recovery)
 {
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Scheduled backup {0}")]
@@ -18,6 +18,6 @@ public sealed class ScheduledBackupJob(BackupSchedules schedules, RunStore runs,
 
         var request = JsonSerializer.Serialize(new StartBackupRequest(schedule.Stores, schedule.Target), BackupManifest.Json);
         var runId = await runs.CreateAsync(BackupRunner.Kind, $"schedule {schedule.Id}", request, cancellationToken);
-        await runner.RunAsync(runId, cancellationToken);
+        await recovery.GuardAsync(runId, () => runner.RunAsync(runId, cancellationToken), cancellationToken);
     }
 }

@@ -1,18 +1,20 @@
 using Hangfire;
+using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Restores.Drills;
 
 /// <summary>The Hangfire job of one drill run: the run id only, never retried (a failed drill is a finding, not a glitch).</summary>
-public sealed class DrillJob(DrillRunner runner)
+public sealed class DrillJob(DrillRunner runner, RunRecovery recovery)
 {
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Restore drill {0}")]
-    public Task RunAsync(string runId, CancellationToken cancellationToken) => runner.RunAsync(runId, cancellationToken);
+    public Task RunAsync(string runId, CancellationToken cancellationToken)
+        => recovery.GuardAsync(runId, () => runner.RunAsync(runId, cancellationToken), cancellationToken);
 }
 
 /// <summary>The schedule's occurrence (KoboConsole:Drills:Schedule): a new drill run by actor "schedule", executed here.</summary>
-public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, IOptionsMonitor<DrillsOptions> options, IRecurringJobManager recurring)
+public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, RunRecovery recovery, IOptionsMonitor<DrillsOptions> options, IRecurringJobManager recurring)
 {
     public const string JobId = "drill-schedule";
 
@@ -28,6 +30,6 @@ public sealed class ScheduledDrillJob(DrillService drills, DrillRunner runner, I
         }
 
         var runId = await drills.CreateAsync(options.CurrentValue.StoresForSchedule, DrillService.ScheduleActor, cancellationToken);
-        await runner.RunAsync(runId, cancellationToken);
+        await recovery.GuardAsync(runId, () => runner.RunAsync(runId, cancellationToken), cancellationToken);
     }
 }
