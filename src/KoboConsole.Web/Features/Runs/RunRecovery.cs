@@ -56,6 +56,8 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
     /// <summary>
     /// Runs a job's runner; if it throws (not a shutdown), the run it leaves queued or running, which
     /// nothing would ever finish, is failed and cleaned like an orphan, and the error goes on to Hangfire.
+    /// Called by each job rather than done in a Hangfire filter: filters are process-wide, this host's
+    /// run store is not (decision 0012).
     /// </summary>
     public async Task GuardAsync(string runId, Func<Task> run, CancellationToken jobToken)
     {
