@@ -87,11 +87,22 @@ run_ctr() {
 
 make_net() { # make_net <host> <project> <key>: Compose names networks <project>_<key>
   local host="$1" name="${2}_${3}" owner
-  if dk "$host" network inspect "$name" >/dev/null 2>&1; then
+  local attempt
+  for attempt in $(seq 1 20); do
+    dk "$host" network inspect "$name" >/dev/null 2>&1 || break
     owner="$(dk "$host" network inspect -f "{{ index .Labels \"$TESTBED_LABEL.stack\" }}" "$name")"
-    [ "$owner" = "$STACK" ] || die "network $name already exists and belongs to ${owner:-something that is not a test bed stack}"
-    return 0
-  fi
+    [ "$owner" = "$STACK" ] && return 0
+    [ -n "$owner" ] || die "network $name already exists and is not a test bed stack's"
+    # Left by a test-bed stack that is gone (no container of it remains): its down could not remove
+    # the network (a Docker 20.10 stale endpoint, see remove_labelled) or is still removing it.
+    # Kobo's unprefixed network names are shared by every unprefixed stack, so it must go first.
+    if [ -n "$(dk "$host" ps -aq --filter "label=$TESTBED_LABEL.stack=$owner")" ]; then
+      die "network $name already exists and belongs to $owner, which still has containers (bash docker/testbed/stack.sh down $owner)"
+    fi
+    dk "$host" network rm "$name" >/dev/null 2>&1 && break
+    [ "$attempt" = 20 ] && die "network $name of the gone stack $owner cannot be removed (a stale endpoint; restart dockerd)"
+    sleep 1
+  done
   dk "$host" network create --driver bridge \
     --label "com.docker.compose.network=$3" --label "com.docker.compose.project=$2" \
     --label "com.docker.compose.version=$COMPOSE_VERSION" \
@@ -433,8 +444,8 @@ remove_labelled() { # remove_labelled <host> <label filter>
       sleep 1
     done
     # Docker 20.10 under load can keep a stale endpoint on a network no container is attached to
-    # ("has active endpoints"); only a daemon restart clears it. Such a network is empty and its
-    # name belongs to this stack id alone, so it harms nothing: say so and go on.
+    # ("has active endpoints"); only a daemon restart clears it. Such a network is empty; a prefixed
+    # stack's name is its own, and the next unprefixed stack removes it first (make_net): go on.
     attached="$(dk "$host" network inspect -f '{{len .Containers}}' "$id" 2>/dev/null || echo gone)"
     case "$attached" in
       gone) ;;
