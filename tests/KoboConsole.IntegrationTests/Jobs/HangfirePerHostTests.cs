@@ -18,9 +18,23 @@ public sealed class HangfirePerHostTests
     [Fact]
     public async Task AddJobs_AnotherHostConfiguredHangfireInBetween_JobsUseTheirOwnHostsStorageAndServices()
     {
-        await using var a = Build();
-        await using var b = Build();
+        var dirA = Directory.CreateTempSubdirectory("koboconsole-hangfire-").FullName;
+        var dirB = Directory.CreateTempSubdirectory("koboconsole-hangfire-").FullName;
+        try
+        {
+            await using var a = Build(dirA);
+            await using var b = Build(dirB);
+            AssertEachHostKeepsItsOwn(a, b);
+        }
+        finally
+        {
+            Directory.Delete(dirA, recursive: true);
+            Directory.Delete(dirB, recursive: true);
+        }
+    }
 
+    private static void AssertEachHostKeepsItsOwn(WebApplication a, WebApplication b)
+    {
         // The order of two hosts starting side by side: A's Hangfire set-up runs, then B's, then A's
         // server and job client pick up their storage and activator.
         a.Services.GetRequiredService<IGlobalConfiguration>();
@@ -47,10 +61,10 @@ public sealed class HangfirePerHostTests
         Assert.NotSame(b.Services.GetRequiredService<ConsoleDb>(), scope.Resolve(typeof(ConsoleDb)));
     }
 
-    private static WebApplication Build()
+    private static WebApplication Build(string dataDirectory)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.Configuration["KoboConsole:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("koboconsole-hangfire-").FullName;
+        builder.Configuration["KoboConsole:Storage:DataDirectory"] = dataDirectory;
         builder.AddStorage();
         builder.AddJobs();
         return builder.Build();
