@@ -18,7 +18,8 @@ public sealed class MissingBackups(ConsoleDb db, TimeProvider time, ILogger<Miss
         var known = (await c.QueryAsync<(string Id, long NoticedAt)>(new CommandDefinition(
             "SELECT id, noticed_at FROM backup_missing WHERE target = @target", new { target }, tx, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Id, r => ConsoleDb.FromUnixMs(r.NoticedAt), StringComparer.Ordinal);
-        var now = time.GetUtcNow();
+        // Milliseconds, as stored: the time reads the same on every later listing.
+        var now = ConsoleDb.FromUnixMs(time.GetUtcNow().ToUnixTimeMilliseconds());
         var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var entry in missingNow)
         {
