@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Hangfire;
+using Hangfire.Storage;
 using KoboConsole.IntegrationTests.TestBed;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.IntegrationTests.Backups;
 
@@ -26,6 +29,9 @@ public sealed class CatalogTruthTests(TestBedFixture fixture)
         var item = Assert.Single((await h.ManifestAsync()).Items);
         using var client = await BackupsApiTests.ClientAsync(h.App);
         File.Delete(Path.Combine(h.Directory, item.Key));
+        var beforeCheck = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        await h.App.Services.GetRequiredService<CatalogCheckJob>().RunAsync(CancellationToken.None);
+        var afterCheck = DateTimeOffset.UtcNow;
 
         var first = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/backups?store=redis")).EnumerateArray());
         var again = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/backups?store=redis")).EnumerateArray());
@@ -34,7 +40,12 @@ public sealed class CatalogTruthTests(TestBedFixture fixture)
         Assert.Equal("missing", first.GetProperty("status").GetString());
         Assert.Equal(item.Sha256, first.GetProperty("sha256").GetString());
         var noticed = first.GetProperty("missingSince").GetDateTimeOffset();
-        Assert.InRange(noticed, run.FinishedAt!.Value, DateTimeOffset.UtcNow);
+        Assert.InRange(noticed, beforeCheck, afterCheck); // noticed by the hourly check, before anyone listed
+        using (var connection = h.App.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.Contains(connection.GetRecurringJobs(), j => j.Id == CatalogCheckJob.JobId && j.Cron == Cron.Hourly());
+        }
+
         Assert.Equal(noticed, again.GetProperty("missingSince").GetDateTimeOffset());
         Assert.Equal(HttpStatusCode.OK, preflight.StatusCode);
         var checks = (await preflight.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").EnumerateArray().ToList();

@@ -30,7 +30,7 @@ public sealed class MissingBackups(ConsoleDb db, TimeProvider time, ILogger<Miss
             }
 
             await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO backup_missing (id, target, name, noticed_at) VALUES (@Id, @target, @Name, @at)",
+                "INSERT INTO backup_missing (id, target, name, noticed_at) VALUES (@Id, @target, @Name, @at) ON CONFLICT (id) DO NOTHING",
                 new { entry.Id, target, entry.Name, at = now.ToUnixTimeMilliseconds() }, tx, cancellationToken: cancellationToken));
             result[entry.Id] = now;
             Log.BackupMissing(logger, entry.Name, target, entry.RunId ?? "?");
