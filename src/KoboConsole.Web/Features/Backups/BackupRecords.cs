@@ -16,7 +16,14 @@ public static class BackupTargets
     public const string Disk = "disk";
     public const string S3 = "s3";
 
+    /// <summary>kobo's own disk backups (<see cref="KoboFolderTarget"/>): listed and restored from, never written.</summary>
+    public const string Kobo = "kobo";
+
+    /// <summary>Targets a backup can be written to.</summary>
     public static readonly IReadOnlyList<string> All = [Disk, S3];
+
+    /// <summary>Where the catalog lists backups from (and restores read).</summary>
+    public static readonly IReadOnlyList<string> Readable = [Disk, S3, Kobo];
 }
 
 /// <summary>Where a backup item's bytes come from (recorded in the manifest).</summary>

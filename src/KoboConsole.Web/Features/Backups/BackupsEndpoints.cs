@@ -25,9 +25,9 @@ public static class BackupsEndpoints
             errors["store"] = [$"'{(store.Length > 64 ? store[..64] + "…" : store)}' is not a store; use {string.Join(", ", BackupStores.All)} or leave it out."];
         }
 
-        if (target is not null && !BackupTargets.All.Contains(target))
+        if (target is not null && !BackupTargets.Readable.Contains(target))
         {
-            errors["target"] = [$"'{target}' is not a target; use {string.Join(" or ", BackupTargets.All)} or leave it out."];
+            errors["target"] = [$"'{(target.Length > 64 ? target[..64] + "…" : target)}' is not a target; use {string.Join(", ", BackupTargets.Readable)} or leave it out."];
         }
 
         if (errors.Count > 0)

@@ -15,7 +15,7 @@ public sealed class RestoreSources(BackupTargetResolver targets)
     {
         var opened = new List<IBackupTarget>();
         var found = new Dictionary<string, Found>(StringComparer.Ordinal);
-        string[] kinds = targets.S3Configured ? [BackupTargets.Disk, BackupTargets.S3] : [BackupTargets.Disk];
+        var kinds = await targets.ReadableKindsAsync(cancellationToken);
         foreach (var kind in kinds)
         {
             if (found.Count == ids.Count)

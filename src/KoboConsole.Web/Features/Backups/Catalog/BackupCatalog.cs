@@ -11,7 +11,8 @@ public sealed class BackupCatalog(BackupTargetResolver targets, MissingBackups m
 {
     public async Task<IReadOnlyList<BackupEntry>> ListAsync(string? store, string? target, CancellationToken cancellationToken)
     {
-        string[] kinds = target is not null ? [target] : targets.S3Configured ? [BackupTargets.Disk, BackupTargets.S3] : [BackupTargets.Disk];
+        var readable = await targets.ReadableKindsAsync(cancellationToken);
+        IReadOnlyList<string> kinds = target is null ? readable : readable.Contains(target) || target != BackupTargets.Kobo ? [target] : [];
         var entries = new List<BackupEntry>();
         foreach (var kind in kinds)
         {

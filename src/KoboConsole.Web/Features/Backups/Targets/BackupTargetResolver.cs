@@ -18,6 +18,8 @@ public sealed class BackupTargetResolver(
     {
         BackupTargets.Disk => new DiskTarget(await DiskRootAsync(cancellationToken)),
         BackupTargets.S3 => new S3Target(CreateS3(), time),
+        BackupTargets.Kobo => new KoboFolderTarget(await KoboBackupsFolderAsync(cancellationToken)
+            ?? throw new BackupItemException("kobo's backups folder is not on this machine (no kobo container's Compose working_dir exists here).")),
         _ => throw new BackupItemException($"unknown target '{kind}'; use one of: {string.Join(", ", BackupTargets.All)}."),
     };
 
@@ -39,6 +41,26 @@ public sealed class BackupTargetResolver(
     /// <summary>Why the disk target must not be used (see <see cref="KoboBindGuard"/>); null when it is safe.</summary>
     public async Task<string?> DiskProblemAsync(CancellationToken cancellationToken) =>
         await guard.ProblemAsync(await DiskRootAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Every target the catalog reads: disk, S3 when configured, and kobo's own folders when they are on this machine.</summary>
+    public async Task<IReadOnlyList<string>> ReadableKindsAsync(CancellationToken cancellationToken)
+    {
+        var kinds = new List<string> { BackupTargets.Disk };
+        if (S3Configured)
+        {
+            kinds.Add(BackupTargets.S3);
+        }
+
+        // Unless the disk target was pointed at kobo's folders by hand (refused for writing, but then
+        // the same files would be listed twice under two ids).
+        if (await KoboBackupsFolderAsync(cancellationToken) is { } kobo && Directory.Exists(kobo)
+            && !string.Equals(Path.GetFullPath(kobo).TrimEnd('/'), (await DiskRootAsync(cancellationToken)).TrimEnd('/'), StringComparison.Ordinal))
+        {
+            kinds.Add(BackupTargets.Kobo);
+        }
+
+        return kinds;
+    }
 
     public bool S3Configured => s3Options.CurrentValue.Bucket is { Length: > 0 };
 
