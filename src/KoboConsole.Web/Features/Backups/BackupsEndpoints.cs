@@ -1,5 +1,6 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups.KoboCron;
 using KoboConsole.Web.Features.Backups.Schedules;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,6 +13,7 @@ public static class BackupsEndpoints
         var api = app.MapGroup("/api/v1/backups");
         api.MapGet("", ListAsync).RequireAuthorization(Roles.Viewer);
         api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
+        app.MapKoboCron();
         return app.MapBackupSchedules();
     }
 
