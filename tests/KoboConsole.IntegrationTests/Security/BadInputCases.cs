@@ -58,6 +58,8 @@ internal static class BadInputCases
         ("DELETE", "/api/v1/maintenance/windows/{x}", "id"),
         ("PUT", "/api/v1/backups/schedules/{x}", "id"),
         ("DELETE", "/api/v1/backups/schedules/{x}", "id"),
+        ("POST", "/api/v1/backups/kobo-cron/{x}/disable", "store"),
+        ("POST", "/api/v1/backups/kobo-cron/{x}/enable", "store"),
     ];
 
     private static readonly Dictionary<string, Case> All = Build();

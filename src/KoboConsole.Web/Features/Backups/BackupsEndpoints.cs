@@ -1,5 +1,6 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups.KoboCron;
 using KoboConsole.Web.Features.Backups.Schedules;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,6 +15,7 @@ public static class BackupsEndpoints
         api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
         api.MapGet("/move-to-safety", ScanAsync).RequireAuthorization(Roles.Viewer);
         api.MapPost("/move-to-safety", MoveAsync).RequireAuthorization(Roles.Operator);
+        app.MapKoboCron();
         return app.MapBackupSchedules();
     }
 

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Backups.KoboCron;
 using KoboConsole.Web.Features.Backups.Schedules;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Configuration;
@@ -37,6 +38,7 @@ public static class BackupsModule
         builder.Services.AddSingleton<KoboScheduleImport>();
         builder.Services.AddTransient<ScheduledBackupJob>();
         builder.Services.AddHostedService<SchedulesStartup>();
+        builder.Services.AddSingleton<KoboCronService>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Maintenance.KoboInstall;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
 
@@ -10,6 +11,7 @@ public static class MaintenanceModule
         builder.Services.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.Section);
         builder.Services.AddSingleton<MaintenanceProbe>();
         builder.Services.AddSingleton<MaintenanceSwitch>();
+        builder.Services.AddSingleton<KoboInstallConfig>();
         builder.Services.AddSingleton<MaintenanceService>();
         builder.Services.AddSingleton<MaintenanceWindows>();
         builder.Services.AddTransient<MaintenanceWindowJobs>();
