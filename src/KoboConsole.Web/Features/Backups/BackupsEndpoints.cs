@@ -47,9 +47,9 @@ public static class BackupsEndpoints
         }
     }
 
-    private static async Task<IResult> StartAsync([FromBody] StartBackupRequest request, BackupService backups, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> StartAsync([FromBody] StartBackupRequest request, BackupService backups, BackupTargetResolver targets, HttpContext http, CancellationToken ct)
     {
-        var errors = BackupService.Validate(request);
+        var errors = BackupService.Validate(request, targets.S3Configured);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
@@ -62,7 +62,7 @@ public static class BackupsEndpoints
         }
         catch (BackupItemException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A restore is running", detail: ex.Message);
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backup cannot start now", detail: ex.Message);
         }
     }
 

@@ -113,7 +113,7 @@ public sealed partial class BackupsPage
         {
             var user = (await Auth.GetAuthenticationStateAsync()).User;
             var request = new StartBackupRequest(BackupStores.All.Where(_selected.Contains).ToList(), _target);
-            var errors = BackupService.Validate(request);
+            var errors = BackupService.Validate(request, Targets.S3Configured);
             if (errors.Count > 0)
             {
                 Snackbar.Add(string.Join(" ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")), Severity.Error);

@@ -22,7 +22,8 @@ public sealed class RestorePreflight(
         Func<string, CancellationToken, Task> log, CancellationToken cancellationToken)
     {
         var checks = new List<PreflightCheck>();
-        var (found, missing, opened) = await sources.ResolveAsync(ids, cancellationToken);
+        // Each backup is resolved and hashed once, however often a caller names it.
+        var (found, missing, opened) = await sources.ResolveAsync([.. ids.Distinct(StringComparer.Ordinal)], cancellationToken);
         try
         {
             checks.Add(missing.Count == 0

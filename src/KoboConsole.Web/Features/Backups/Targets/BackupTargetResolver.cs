@@ -62,6 +62,8 @@ public sealed class BackupTargetResolver(
         return kinds;
     }
 
+    public const string NoBucket = "'s3' has no bucket configured: set KoboConsole:Backups:S3:Bucket (and its credentials) to use target 's3', or use 'disk'.";
+
     public bool S3Configured => s3Options.CurrentValue.Bucket is { Length: > 0 };
 
     /// <summary>A new object store for the configured bucket (the caller disposes it, through the target).</summary>
@@ -69,7 +71,7 @@ public sealed class BackupTargetResolver(
     {
         if (!S3Configured)
         {
-            throw new BackupItemException("no S3 bucket is configured: set KoboConsole:Backups:S3:Bucket (and its credentials) to use target 's3'.");
+            throw new BackupItemException(NoBucket);
         }
 
         try
