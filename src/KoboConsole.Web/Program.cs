@@ -85,6 +85,7 @@ try
     app.UseExceptionHandler();
     app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
     app.UseAuthentication();
+    app.UseSameOriginForCookies();
     app.UseAuthorization();
     app.UseRateLimiter();
     app.UseSetupGate();

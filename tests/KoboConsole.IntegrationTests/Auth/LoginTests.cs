@@ -82,7 +82,7 @@ public sealed class LoginTests : IAsyncLifetime
 
         var token = await ConsoleAppFactory.GetAntiforgeryTokenAsync(client, "/login");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
-        using var logout = await client.PostAsync(new Uri("/logout", UriKind.Relative), form);
+        using var logout = await client.SendAsync(FromOwnPage("/logout", form));
 
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
         using var home = await client.GetAsync(new Uri("/", UriKind.Relative));
@@ -98,7 +98,7 @@ public sealed class LoginTests : IAsyncLifetime
         {
         }
 
-        using var logout = await client.PostAsync(new Uri("/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+        using var logout = await client.SendAsync(FromOwnPage("/logout", new FormUrlEncodedContent([])));
 
         Assert.Equal(HttpStatusCode.BadRequest, logout.StatusCode);
         using var home = await client.GetAsync(new Uri("/", UriKind.Relative));
@@ -121,5 +121,13 @@ public sealed class LoginTests : IAsyncLifetime
         using var response = await client.PostAsync(new Uri("/login?returnUrl=//evil.example/", UriKind.Relative), form);
 
         Assert.Equal(new Uri("http://localhost/"), response.Headers.Location);
+    }
+
+    /// <summary>A form post as the console's own page sends it: the browser adds the page's Origin.</summary>
+    private static HttpRequestMessage FromOwnPage(string path, HttpContent form)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Add("Origin", "http://localhost");
+        return request;
     }
 }

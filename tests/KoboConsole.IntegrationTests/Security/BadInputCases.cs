@@ -64,6 +64,14 @@ internal static class BadInputCases
 
     private static readonly Dictionary<string, Case> All = Build();
 
+    // What a page on another origin can send without a CORS preflight (issue 21): refused on cookie requests.
+    private static readonly string[] FormContentTypes = ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"];
+
+    /// <summary>Every mutating endpoint of the table (with its valid body) and the body-less switch, with each form content type.</summary>
+    public static IEnumerable<object[]> CookieContentTypeCases =>
+        Endpoints.Select(e => (e.Method, e.Path, (string?)e.ValidBody)).Append(("POST", "/api/v1/maintenance/disable", null))
+            .SelectMany(e => FormContentTypes.Select(t => new object[] { e.Method, e.Path, e.Item3 ?? "x=1", t }));
+
     public static IEnumerable<object[]> Names => All.Keys.Order(StringComparer.Ordinal).Select(k => new object[] { k });
 
     public static Case Get(string name) => All[name];
@@ -136,6 +144,7 @@ internal static class BadInputCases
         cases["POST schedules cron missing"] = new("POST", SchedulePath("POST"), """{"stores":["postgres"],"target":"disk"}""", "cron");
         cases["GET logs invalid regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&filter=(unclosed", null, "filter");
         cases["GET logs invalid exclude regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&exclude=%5B", null, "exclude");
+        cases["GET logs tail negative"] = new("GET", "/api/v1/containers/kpi/logs?tail=-1", null, "tail");
         cases["GET logs tail wrong type"] = new("GET", "/api/v1/containers/kpi/logs?tail=lots", null, "tail");
         cases["GET logs since invalid"] = new("GET", "/api/v1/containers/kpi/logs?since=0%202%20*%20*%20*", null, "since");
         return cases;

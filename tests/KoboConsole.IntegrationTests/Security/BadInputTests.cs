@@ -19,12 +19,20 @@ public sealed class BadInputApp : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>The admin signed in through the login form: the browser's cookie, as the console's pages send it.</summary>
+    public HttpClient Cookie { get; private set; } = null!;
+
     /// <summary>A schedule for the PUT cases to aim at (they must leave it as it is).</summary>
     public string ScheduleId { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         Admin = await RoleClients.ForRoleAsync(App, "admin");
+        Cookie = App.CreateBrowserLikeClient();
+        using (var login = await ConsoleAppFactory.PostLoginAsync(Cookie, ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        }
         using var target = await Admin.PostAsJsonAsync("/api/v1/users", new { username = "target", password = "password-of-target", role = "viewer" });
         target.EnsureSuccessStatusCode();
         using var schedule = await Admin.PostAsJsonAsync("/api/v1/backups/schedules", new { stores = Redis, target = "disk", cron = "0 4 * * *" });
@@ -35,6 +43,7 @@ public sealed class BadInputApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Admin.Dispose();
+        Cookie.Dispose();
         await App.DisposeAsync();
     }
 }
@@ -77,6 +86,29 @@ public sealed partial class BadInputTests(BadInputApp fixture) : IClassFixture<B
         Assert.True(text.Length < 10_000, $"{name}: the problem echoes the input ({text.Length} characters)");
         Assert.Equal(before, await SnapshotAsync());
         Assert.True(largeAuditBefore == await LargeAuditEntriesAsync(), $"{name}: an audit entry holds the huge input");
+    }
+
+    public static IEnumerable<object[]> CookieContentTypeCases => BadInputCases.CookieContentTypeCases;
+
+    [Theory]
+    [MemberData(nameof(CookieContentTypeCases))]
+    public async Task CookieRequest_FormContentTypeFromOwnOrigin_Is415AndChangesNothing(string method, string path, string body, string contentType)
+    {
+        var before = await SnapshotAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace(BadInputCases.ScheduleId, fixture.ScheduleId, StringComparison.Ordinal))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add("Origin", "http://localhost");
+
+        using var response = await fixture.Cookie.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{method} {path} {contentType}: answered {(int)response.StatusCode}: {Clip(text)}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(contentType.Split(';')[0], text, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
     }
 
     [Fact]

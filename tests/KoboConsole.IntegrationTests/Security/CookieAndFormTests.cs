@@ -102,11 +102,35 @@ public sealed class CookieAndFormTests
             ["Input.Password"] = ConsoleAppFactory.AdminPassword,
         });
 
-        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), form);
+        // From the console's own page (a browser sends its Origin on every POST), without the token.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Add("Origin", "http://localhost");
+
+        using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(SetCookies(response), c => c.StartsWith("KoboConsole.Auth=", StringComparison.Ordinal));
         // The logout was refused too: the session still works.
+        using var after = await client.GetAsync(new Uri("/api/v1/users", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logout_FormWithTokenFromOtherOrigin_IsRefusedAndTheSessionStays()
+    {
+        await using var app = new ConsoleAppFactory(RoleClients.NoDocker());
+        using var client = app.CreateBrowserLikeClient();
+        using var signedIn = await ConsoleAppFactory.PostLoginAsync(client, ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword);
+        var token = await ConsoleAppFactory.GetAntiforgeryTokenAsync(client, "/login");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/logout")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }),
+        };
+        request.Headers.Add("Origin", "http://localhost:8081");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         using var after = await client.GetAsync(new Uri("/api/v1/users", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }

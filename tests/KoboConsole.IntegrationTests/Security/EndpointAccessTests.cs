@@ -128,6 +128,47 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         Assert.True(role == "admin" || checkedForbidden > 0, $"no endpoint was expected to refuse a {role}");
     }
 
+    [Fact]
+    public async Task EveryUnsafeEndpoint_AdminCookieFromAnotherOrigin_Is403BeforeItRuns()
+    {
+        // Issue 21: the login cookie reaches the console from other origins of the same site; a request
+        // that changes something must come from the console's own pages, whatever route it is.
+        using var client = _app.CreateBrowserLikeClient();
+        using (var login = await ConsoleAppFactory.PostLoginAsync(client, ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        }
+
+        var unsafeEndpoints = MappedEndpoints().Where(e => e.Method is "POST" or "PUT" or "PATCH" or "DELETE").Select(e => (Key: e.Key, Method: e.Method, Path: e.Path))
+            // The Hangfire dashboard maps one catch-all route; its requeue and delete buttons post to these.
+            .Append((Key: "POST /hangfire/jobs/enqueued/delete", Method: "POST", Path: "/hangfire/jobs/enqueued/delete"))
+            .Append((Key: "POST /hangfire/jobs/failed/requeue", Method: "POST", Path: "/hangfire/jobs/failed/requeue")).ToList();
+        Assert.Contains(unsafeEndpoints, e => e.Path.StartsWith("/_blazor", StringComparison.Ordinal));
+        Assert.Contains(unsafeEndpoints, e => e.Path.StartsWith("/hubs/logs", StringComparison.Ordinal));
+        Assert.Contains(unsafeEndpoints, e => e.Key == "POST /api/v1/maintenance/disable");
+        var failures = new List<string>();
+
+        foreach (var endpoint in unsafeEndpoints)
+        {
+            foreach (var origin in new[] { "http://localhost:8080", null })
+            {
+                using var request = Request(endpoint.Method, endpoint.Path);
+                if (origin is not null)
+                {
+                    request.Headers.Add("Origin", origin);
+                }
+
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.Forbidden || !(await response.Content.ReadAsStringAsync()).Contains("Cross-origin request refused", StringComparison.Ordinal))
+                {
+                    failures.Add($"{endpoint.Key} with the cookie and {(origin is null ? "no Origin" : "Origin " + origin)} answered {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     [Theory]
     [InlineData("POST", "/api/v1/restores", "admin")]
     [InlineData("PUT", "/api/v1/users/{username}", "admin")]

@@ -23,7 +23,7 @@ public sealed class ApiTokenHandler(
 
         var found = await tokens.ValidateAsync(token, Context.RequestAborted);
         return found is { } f
-            ? AuthenticateResult.Success(new AuthenticationTicket(AuthClaims.For(f.User, SchemeName, f.TokenName), SchemeName))
+            ? AuthenticateResult.Success(new AuthenticationTicket(AuthClaims.For(f.User, SchemeName, f.TokenName, f.TokenId), SchemeName))
             : AuthenticateResult.Fail("The API token is unknown, revoked, or belongs to a disabled user.");
     }
 

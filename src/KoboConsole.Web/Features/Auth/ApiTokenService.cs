@@ -33,7 +33,7 @@ public sealed partial class ApiTokenService(ConsoleDb db, TimeProvider time)
     }
 
     /// <summary>The user and token name behind a presented token, or null when it is unknown, revoked or its user disabled.</summary>
-    public async Task<(UserInfo User, string TokenName)?> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async Task<(UserInfo User, string TokenName, long TokenId)?> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
         {
@@ -59,7 +59,7 @@ public sealed partial class ApiTokenService(ConsoleDb db, TimeProvider time)
                 new { now, id = row.TokenId }, cancellationToken: cancellationToken));
         }
 
-        return (new UserInfo(row.UserId, row.Username, row.Role, false, row.SecurityStamp, ConsoleDb.FromUnixMs(row.CreatedAt), null), row.TokenName);
+        return (new UserInfo(row.UserId, row.Username, row.Role, false, row.SecurityStamp, ConsoleDb.FromUnixMs(row.CreatedAt), null), row.TokenName, row.TokenId);
     }
 
     public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(CancellationToken cancellationToken)
@@ -79,6 +79,15 @@ public sealed partial class ApiTokenService(ConsoleDb db, TimeProvider time)
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
             new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Whether the token is still usable: not revoked and its user enabled.</summary>
+    public async Task<bool> IsActiveAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = @id AND t.revoked_at IS NULL AND u.disabled = 0",
+            new { id }, cancellationToken: cancellationToken)) > 0;
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -6,8 +6,9 @@ public static class AuthClaims
 {
     public const string SecurityStamp = "kc:stamp";
     public const string TokenName = "kc:token";
+    public const string TokenId = "kc:token-id";
 
-    public static ClaimsPrincipal For(UserInfo user, string scheme, string? tokenName = null)
+    public static ClaimsPrincipal For(UserInfo user, string scheme, string? tokenName = null, long? tokenId = null)
     {
         var claims = new List<Claim>
         {
@@ -19,6 +20,11 @@ public static class AuthClaims
         if (tokenName is not null)
         {
             claims.Add(new Claim(TokenName, tokenName));
+        }
+
+        if (tokenId is not null)
+        {
+            claims.Add(new Claim(TokenId, tokenId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));

@@ -27,6 +27,9 @@ public static class AuthModule
         services.AddSingleton<AuthBootstrap>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<TokenAdmin>();
+        services.AddSingleton<LiveSessions>();
+        services.AddSingleton<LiveSessionsSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessionsSweep>());
 
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, "Cookie or API token", o =>

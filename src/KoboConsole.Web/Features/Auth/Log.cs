@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not check the open session of {Username}: the console's database is unreachable; checking again in a moment")]
     public static partial void SessionCheckDeferred(ILogger logger, string? username);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not re-check the open hub connections: the console's database is unreachable; checking again in a moment")]
+    public static partial void SessionSweepDeferred(ILogger logger);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Ended a live connection of user {UserId} (token {TokenId}): {Reason}")]
+    public static partial void SessionEnded(ILogger logger, long userId, long? tokenId, string reason);
 }

@@ -12,12 +12,57 @@ namespace KoboConsole.Web.Features.Auth;
 /// While the console's database is away the check cannot be made: the page keeps its sign-in
 /// until the next check that can (the base class would sign it out on any exception, and every
 /// open page would fall back to a login that cannot work until the database is back).
+/// A change made on this instance (<see cref="LiveSessions.EndUser"/>) signs the page out at once,
+/// without waiting for the next check.
 /// </summary>
-public sealed class SessionRevalidation(ILoggerFactory loggers, UserService users, ILogger<SessionRevalidation> logger) : RevalidatingServerAuthenticationStateProvider(loggers)
+public sealed class SessionRevalidation : RevalidatingServerAuthenticationStateProvider
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
+    private readonly UserService _users;
+    private readonly ILogger<SessionRevalidation> _logger;
+    private readonly LiveSessions _sessions;
+
+    public SessionRevalidation(ILoggerFactory loggers, UserService users, ILogger<SessionRevalidation> logger, LiveSessions sessions)
+        : base(loggers)
+    {
+        _users = users;
+        _logger = logger;
+        _sessions = sessions;
+        sessions.UserEnded += OnUserEnded;
+    }
+
     protected override TimeSpan RevalidationInterval => Interval;
+
+    protected override void Dispose(bool disposing)
+    {
+        _sessions.UserEnded -= OnUserEnded;
+        base.Dispose(disposing);
+    }
+
+    private void OnUserEnded(long userId)
+    {
+        _ = SignOutIfAsync(userId);
+    }
+
+    /// <summary>Signs the page out when it belongs to <paramref name="userId"/>; internal for tests.</summary>
+    internal async Task SignOutIfAsync(long userId)
+    {
+        AuthenticationState state;
+        try
+        {
+            state = await GetAuthenticationStateAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            return; // A circuit still starting has no state yet: its first check sees the change.
+        }
+
+        if (state.User.Identity?.IsAuthenticated == true && LiveSessions.UserIdOf(state.User) == userId)
+        {
+            SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+        }
+    }
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
@@ -30,11 +75,11 @@ public sealed class SessionRevalidation(ILoggerFactory loggers, UserService user
         UserInfo? user;
         try
         {
-            user = long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? await users.FindAsync(id, cancellationToken) : null;
+            user = long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? await _users.FindAsync(id, cancellationToken) : null;
         }
         catch (Exception ex) when (DatabaseOutage.Is(ex))
         {
-            Log.SessionCheckDeferred(logger, principal.Identity.Name);
+            Log.SessionCheckDeferred(_logger, principal.Identity.Name);
             return true;
         }
 

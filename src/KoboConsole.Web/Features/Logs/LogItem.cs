@@ -41,6 +41,9 @@ public sealed record LogStreamRequest
     public const int DefaultTail = 200;
     public const int MaxTail = 10_000;
 
+    /// <summary>What a negative tail is told, on the REST tail and the hub alike.</summary>
+    public const string TailRule = "must be 0 or more (the last N lines; at most 10000).";
+
     public IReadOnlyList<string> Containers { get; init; } = [];
 
     public int? Tail { get; init; }

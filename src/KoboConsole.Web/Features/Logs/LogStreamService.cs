@@ -26,7 +26,8 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
             notices.Add(LogItem.Marker(keys[0], LogItem.Notice, clampNote, time.GetUtcNow()));
         }
 
-        var filter = LogFilter.Create(request.Filter, request.Exclude, request.Regex, request.MatchCase);
+        var filter = LogFilter.Create(request.Filter, request.Exclude, request.Regex, request.MatchCase,
+            TimeSpan.FromMilliseconds(options.CurrentValue.RegexBudgetMillisecondsPerSecond));
         if (filter.Problem is not null)
         {
             notices.Add(LogItem.Marker(keys[0], LogItem.Notice, filter.Problem, time.GetUtcNow()));
@@ -56,6 +57,12 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
             yield return chunk;
         }
 
+        if (filter.OverBudget)
+        {
+            yield return [OverBudgetNotice(filter, first)];
+            yield break;
+        }
+
         if (live is null)
         {
             yield break;
@@ -71,12 +78,26 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
 
             var kept = batch.Where(i => i.IsMarker || (!IsInHistory(i, seen) && filter.Matches(i.Text))).ToList();
             kept.AddRange(TimeoutNotice(filter, first));
+            if (filter.OverBudget)
+            {
+                kept.Add(OverBudgetNotice(filter, first));
+                yield return kept;
+                yield break;
+            }
+
             if (kept.Count > 0)
             {
                 yield return kept;
             }
         }
     }
+
+    /// <summary>The text of the notice that ends a stream whose regex costs more than its budget.</summary>
+    public static string OverBudgetText(double budgetMsPerSecond) => string.Create(CultureInfo.InvariantCulture,
+        $"The filter is too expensive: its regex used more than {budgetMsPerSecond:0} ms per second of matching on this stream, so the stream stopped. Simplify the pattern (avoid nested repeats like (a+)+) or turn regex off, then start again.");
+
+    private static LogItem OverBudgetNotice(LogFilter filter, LogSourceKey first) =>
+        LogItem.Marker(first, LogItem.Notice, OverBudgetText(filter.BudgetMillisecondsPerSecond), DateTimeOffset.UtcNow);
 
     /// <summary>Tail default 200, at most 10 000; the note says when a larger ask was cut.</summary>
     public static int ClampTail(int? tail, out string? note)

@@ -86,7 +86,7 @@ public static class LogsEndpoints
         errors = [];
         if (tail is < 0)
         {
-            errors["tail"] = ["must be 0 or more (the last N lines; at most 10000)."];
+            errors["tail"] = [LogStreamRequest.TailRule];
         }
 
         DateTimeOffset? sinceTime = null;
@@ -140,9 +140,11 @@ public static class LogsEndpoints
                 items.AddRange(batch);
             }
 
-            return prepared.Filter.TimedOut
+            return prepared.Filter.TimedOut || prepared.Filter.OverBudget
                 ? ([], Results.Problem(statusCode: 400, title: "The regex is too slow", extensions: new Dictionary<string, object?> { ["field"] = request.Filter is null ? "exclude" : "filter" },
-                    detail: $"The pattern took longer than {LogFilter.MatchTimeout.TotalMilliseconds:0} ms on a line ('{(request.Filter is null ? "exclude" : "filter")}'): simplify it (avoid nested repeats like (a+)+) or turn regex off."))
+                    detail: prepared.Filter.TimedOut
+                        ? $"The pattern took longer than {LogFilter.MatchTimeout.TotalMilliseconds:0} ms on a line ('{(request.Filter is null ? "exclude" : "filter")}'): simplify it (avoid nested repeats like (a+)+) or turn regex off."
+                        : LogStreamService.OverBudgetText(prepared.Filter.BudgetMillisecondsPerSecond)))
                 : (items, null);
         }
         catch (LogRequestException ex)

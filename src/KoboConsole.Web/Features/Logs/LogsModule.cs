@@ -16,6 +16,7 @@ public static class LogsModule
         builder.Services.AddSingleton<LogPump>();
         builder.Services.AddSingleton<LogSources>();
         builder.Services.AddSingleton<LogStreamService>();
+        builder.Services.AddSingleton<LogStreamLimits>();
         return builder;
     }
 

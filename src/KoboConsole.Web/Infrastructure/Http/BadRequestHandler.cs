@@ -31,12 +31,15 @@ public sealed class BadRequestHandler(IProblemDetailsService problems) : IExcept
         });
     }
 
-    internal static string Describe(BadHttpRequestException exception) => exception.InnerException switch
+    internal static string Describe(BadHttpRequestException exception) =>
+        exception.InnerException is JsonException json ? Describe(json) : exception.Message;
+
+    /// <summary>What is wrong with a JSON request, naming the field; the log hub says the same.</summary>
+    public static string Describe(JsonException exception) => exception switch
     {
-        JsonException { Path: { } path } json when json.Message.Contains("could not be mapped", StringComparison.Ordinal) =>
+        { Path: { } path } when exception.Message.Contains("could not be mapped", StringComparison.Ordinal) =>
             $"Unknown field '{path.TrimStart('$', '.')}': remove it (the API rejects fields it does not know).",
-        JsonException { Path: { } path } => $"Field '{path.TrimStart('$', '.')}' has a wrong value or type, or the JSON is malformed there. Send a valid JSON body.",
-        JsonException => "The body is not valid JSON. Send a JSON object.",
-        _ => exception.Message,
+        { Path: { } path } => $"Field '{path.TrimStart('$', '.')}' has a wrong value or type, or the JSON is malformed there. Send a valid JSON body.",
+        _ => "The body is not valid JSON. Send a JSON object.",
     };
 }

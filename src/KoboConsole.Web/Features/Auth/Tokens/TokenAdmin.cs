@@ -4,7 +4,7 @@ using KoboConsole.Web.Features.Audit;
 namespace KoboConsole.Web.Features.Auth.Tokens;
 
 /// <summary>What admins do to API tokens (the Tokens page and the API): list, revoke, create one for oneself. Audited.</summary>
-public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditLog audit)
+public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditLog audit, LiveSessions sessions)
 {
     public Task<IReadOnlyList<ApiTokenInfo>> ListAsync(CancellationToken cancellationToken) => tokens.ListAsync(cancellationToken);
 
@@ -32,6 +32,7 @@ public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditL
         foreach (var t in matches)
         {
             await tokens.RevokeAsync(t.Id, cancellationToken);
+            sessions.EndToken(t.Id);
         }
 
         await audit.WriteAsync(actor, "token.revoke", $"{Short(name)} of {matches[0].Username}", "succeeded", null, watch.Elapsed, cancellationToken);
@@ -42,6 +43,7 @@ public sealed class TokenAdmin(ApiTokenService tokens, UserService users, AuditL
     {
         var watch = Stopwatch.StartNew();
         var revoked = await tokens.RevokeAsync(token.Id, cancellationToken);
+        sessions.EndToken(token.Id);
         await audit.WriteAsync(actor, "token.revoke", $"{token.Name} of {token.Username}", revoked ? "succeeded" : "rejected",
             revoked ? null : "already revoked", watch.Elapsed, cancellationToken);
         return revoked;

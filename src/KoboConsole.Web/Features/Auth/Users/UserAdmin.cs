@@ -17,7 +17,7 @@ public sealed record UserAdminError(int Status, string Title, string? Field, str
 /// admin may leave the console without an enabled admin), rotates the security stamp (open
 /// sessions end on their next request) and writes an audit entry without secrets.
 /// </summary>
-public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
+public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit, LiveSessions sessions)
 {
     private static readonly PasswordHasher<string> Hasher = new();
 
@@ -51,7 +51,15 @@ public sealed class UserAdmin(UserService users, ConsoleDb db, AuditLog audit)
 
         await audit.WriteAsync(actor, "user.update", target, error is null ? "succeeded" : "rejected",
             error is null ? details : $"{details}: {error.Detail}", watch.Elapsed, cancellationToken);
-        return error is null ? ((await users.ListAsync(cancellationToken)).First(u => u.Username == target), null) : (null, error);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        // The stamp rotated: hub connections and open pages of the user end now, not at their next check.
+        var user = (await users.ListAsync(cancellationToken)).First(u => u.Username == target);
+        sessions.EndUser(user.Id);
+        return (user, null);
     }
 
     internal static UserAdminError? Validate(UpdateUserRequest change, string target, string? actorName)
