@@ -214,8 +214,10 @@ public sealed class CrossOriginTests : IAsyncLifetime
     [Fact]
     public async Task CreateUser_BehindTrustedProxyWithForwardedHttps_ComparesWithTheForwardedScheme()
     {
-        // A real port: the request comes from loopback, a trusted proxy, so X-Forwarded-Proto is believed.
-        await using var app = new ConsoleAppFactory(RoleClients.NoDocker(), realPort: true);
+        // A real port: the request comes from loopback, configured as a trusted proxy, so X-Forwarded-Proto is believed.
+        var settings = RoleClients.NoDocker();
+        settings["KoboConsole:Http:KnownProxies:0"] = "127.0.0.1";
+        await using var app = new ConsoleAppFactory(settings, realPort: true);
         var address = app.StartRealServer();
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = address };
         using (var login = await ConsoleAppFactory.PostLoginAsync(client, ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword))
