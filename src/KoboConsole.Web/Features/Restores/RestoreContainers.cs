@@ -104,8 +104,23 @@ public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary 
         return null;
     }
 
-    /// <summary>The console's name for the Docker host of postgres (the confirmation when no domain is known).</summary>
-    public string? BackendHostName(StackSnapshot snapshot) => snapshot.Service("postgres") is { Count: > 0 } pg ? pg[0].Host : null;
+    /// <summary>The console's name for the Docker host of the PostgreSQL primary (the confirmation when no domain is known).</summary>
+    public async Task<string?> BackendHostNameAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if ((await postgres.ChooseAsync(snapshot, "restore", cancellationToken)).Primary is { } primary)
+            {
+                return primary.Container.Host;
+            }
+        }
+        catch (DockerException)
+        {
+            // A host that does not answer: fall back to the first postgres found.
+        }
+
+        return snapshot.Service("postgres") is { Count: > 0 } pg ? pg[0].Host : null;
+    }
 
     /// <summary>The PostgreSQL primary and its running secondaries (the restore's replication check).</summary>
     public Task<PostgresChoice> PostgresAsync(StackSnapshot snapshot, CancellationToken cancellationToken) => postgres.ChooseAsync(snapshot, "restore", cancellationToken);

@@ -69,7 +69,7 @@ public sealed class RestorePreflight(
             }
 
             var writers = snapshot.Containers.Where(c => KoboNames.Writers.Contains(c.Service) && c.Running).Select(c => c.Name).ToList();
-            var phrase = domain ?? containers.BackendHostName(snapshot) ?? "kobo";
+            var phrase = domain ?? await containers.BackendHostNameAsync(snapshot, cancellationToken) ?? "kobo";
             return new RestorePlan(items, checks, domain, phrase, writers);
         }
         finally

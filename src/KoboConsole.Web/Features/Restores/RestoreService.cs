@@ -131,7 +131,7 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
     public async Task<string> ConfirmPhraseAsync(CancellationToken cancellationToken)
     {
         var snapshot = await containers.DiscoverAsync(cancellationToken);
-        return await containers.PublicDomainAsync(snapshot, cancellationToken) ?? containers.BackendHostName(snapshot) ?? "kobo";
+        return await containers.PublicDomainAsync(snapshot, cancellationToken) ?? await containers.BackendHostNameAsync(snapshot, cancellationToken) ?? "kobo";
     }
 
     private async Task RefuseAsync(string actor, string message, IDictionary<string, string[]>? errors, bool conflict, CancellationToken cancellationToken)
