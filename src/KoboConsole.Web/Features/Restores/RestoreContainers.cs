@@ -107,16 +107,9 @@ public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary 
     /// <summary>The console's name for the Docker host of the PostgreSQL primary (the confirmation when no domain is known).</summary>
     public async Task<string?> BackendHostNameAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
     {
-        try
+        if ((await postgres.ChooseAsync(snapshot, "restore", cancellationToken)).Primary is { } primary)
         {
-            if ((await postgres.ChooseAsync(snapshot, "restore", cancellationToken)).Primary is { } primary)
-            {
-                return primary.Container.Host;
-            }
-        }
-        catch (DockerException)
-        {
-            // A host that does not answer: fall back to the first postgres found.
+            return primary.Container.Host;
         }
 
         return snapshot.Service("postgres") is { Count: > 0 } pg ? pg[0].Host : null;

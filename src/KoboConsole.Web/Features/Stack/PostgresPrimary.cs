@@ -34,14 +34,25 @@ public sealed class PostgresPrimary(IDockerHosts hosts)
 {
     /// <summary>Inspects every running postgres container for its role and chooses.</summary>
     /// <param name="purpose">What the caller does ("back up", "restore", "drill"), for the messages.</param>
-    /// <exception cref="DockerException">A host did not answer the inspect.</exception>
+    /// <remarks>Never throws for Docker: a container that cannot be inspected makes a <see cref="PostgresChoice.Problem"/> (its role is unknown, so no choice is safe).</remarks>
     public async Task<PostgresChoice> ChooseAsync(StackSnapshot snapshot, string purpose, CancellationToken cancellationToken)
     {
         var members = new List<PostgresMember>();
         foreach (var c in snapshot.Service("postgres").Where(c => c.Running))
         {
-            var details = await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken);
-            members.Add(new PostgresMember(c, PostgresRole.Of(details.Env)));
+            try
+            {
+                var details = await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken);
+                members.Add(new PostgresMember(c, PostgresRole.Of(details.Env)));
+            }
+            catch (ContainerNotFoundException)
+            {
+                // Removed since the list: it is not running any more.
+            }
+            catch (DockerException ex)
+            {
+                return new PostgresChoice(null, members, $"the role of {c.Name} on {c.Host} cannot be read ({ex.Message}), so the primary cannot be told apart; check that the Docker host answers, then {purpose} again.");
+            }
         }
 
         return Choose(members, purpose);

@@ -1,3 +1,4 @@
+using KoboConsole.Tests.Features.Topology;
 using KoboConsole.Web.Features.Stack;
 
 namespace KoboConsole.Tests.Features.Stack;
@@ -86,6 +87,19 @@ public sealed class PostgresPrimaryTests
     [Fact]
     public void Choose_NoneRunning_SaysSo() =>
         Assert.StartsWith("no running 'postgres' container", PostgresPrimary.Choose([], "back up").Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task ChooseAsync_HostDoesNotAnswer_ProblemNamesTheContainerInsteadOfThrowing()
+    {
+        var engine = new DownEngine("back2");
+        var snapshot = new StackSnapshot([], [Member("kobobe-postgres-1", "back2", null).Container], DateTimeOffset.UnixEpoch);
+
+        var choice = await new PostgresPrimary(engine).ChooseAsync(snapshot, "restore", CancellationToken.None);
+
+        Assert.Null(choice.Primary);
+        Assert.StartsWith("the role of kobobe-postgres-1 on back2 cannot be read (", choice.Problem, StringComparison.Ordinal);
+        Assert.EndsWith("then restore again.", choice.Problem, StringComparison.Ordinal);
+    }
 
     private static PostgresMember Member(string name, string host, string? role, string project = "kobobe") =>
         new(new KoboContainer(host, $"{host}-{name}", name, project, "postgres", KoboRole.Backend, "running", "Up", "postgres:15",
