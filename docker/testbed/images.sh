@@ -132,7 +132,7 @@ build_mongo() {
     root="$(mktemp -d)"
     make_busybox_root "$root"
     mkdir -p "$root/usr/local/lib" "$root/data/db" "$root/data/configdb"
-    install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" \
+    install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" "$HERE/images/mongo/kobo-backup-to-disk" \
       "$HERE/images/mongo/mongorestore" "$root/usr/local/bin/"
     install -m 0644 "$HERE/images/mongo/mongo-standin-common" "$root/usr/local/lib/"
     tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp.$$" . && mv "$tarball.tmp.$$" "$tarball"

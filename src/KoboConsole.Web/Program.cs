@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using KoboConsole.Web.Components;
+using KoboConsole.Web.Features.ApiDocs;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Backups;
@@ -62,6 +63,7 @@ try
     builder.AddBackups();
     builder.AddRestores();
     builder.AddDrills();
+    builder.AddApiDocs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -101,6 +103,7 @@ try
     app.MapDrills();
     app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
+    app.MapApiDocs();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

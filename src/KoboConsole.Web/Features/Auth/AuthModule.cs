@@ -76,7 +76,7 @@ public static class AuthModule
     }
 
     internal static bool IsMachinePath(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/metrics");
 
     /// <summary>A disabled user or a changed security stamp ends the browser session on its next request.</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext ctx)

@@ -51,7 +51,11 @@ public sealed record ItemFacts(IReadOnlyDictionary<string, long>? RowCounts = nu
 /// <summary>A backup item failed for a reason a person can act on.</summary>
 public sealed class BackupItemException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>One backup in the catalog (<c>GET /api/v1/backups</c>).</summary>
+/// <summary>
+/// One backup in the catalog (<c>GET /api/v1/backups</c>). <see cref="Status"/> is <c>missing</c> when a
+/// manifest lists the file but the target no longer holds it (<see cref="MissingSince"/>: when the
+/// console first noticed); such an entry is never a restore source.
+/// </summary>
 public sealed record BackupEntry(
     string Id,
     string Store,
@@ -61,10 +65,16 @@ public sealed record BackupEntry(
     DateTimeOffset CreatedAt,
     string? Sha256,
     string Origin,
-    string? RunId)
+    string? RunId,
+    string Status = BackupEntry.Ok,
+    DateTimeOffset? MissingSince = null)
 {
     public const string ConsoleOrigin = "console";
     public const string KoboOrigin = "kobo";
+    public const string Ok = "ok";
+    public const string Missing = "missing";
+
+    public bool IsMissing => Status == Missing;
 }
 
 /// <summary>POST /api/v1/backups.</summary>

@@ -12,6 +12,8 @@ public static class BackupsEndpoints
         var api = app.MapGroup("/api/v1/backups");
         api.MapGet("", ListAsync).RequireAuthorization(Roles.Viewer);
         api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
+        api.MapGet("/move-to-safety", ScanAsync).RequireAuthorization(Roles.Viewer);
+        api.MapPost("/move-to-safety", MoveAsync).RequireAuthorization(Roles.Operator);
         return app.MapBackupSchedules();
     }
 
@@ -59,6 +61,26 @@ public static class BackupsEndpoints
         catch (BackupItemException ex)
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A restore is running", detail: ex.Message);
+        }
+    }
+
+    /// <summary>Console backups still in kobo's folders, where kobo's cron deletes them.</summary>
+    private static async Task<IResult> ScanAsync(SafetyMove move, CancellationToken ct)
+    {
+        var scan = await move.ScanAsync(ct);
+        return Results.Ok(new { scan.From, scan.To, scan.Endangered, scan.Items });
+    }
+
+    private static async Task<IResult> MoveAsync(SafetyMove move, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var result = await move.MoveAsync(AuditLog.ActorOf(http.User), ct);
+            return Results.Ok(new { result.Moved, result.AlreadyGone, result.Problems, result.Manifests, result.Summary });
+        }
+        catch (BackupItemException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backups cannot be moved", detail: ex.Message);
         }
     }
 }

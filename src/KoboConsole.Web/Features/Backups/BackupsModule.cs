@@ -17,8 +17,14 @@ public static class BackupsModule
         builder.Services.AddSingleton<BackupWebhook>();
         builder.Services.AddHttpClient(BackupWebhook.ClientName);
         builder.Services.AddSingleton<BackupPlanner>();
+        builder.Services.AddSingleton<KoboBindGuard>();
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();
+        builder.Services.AddSingleton<MissingBackups>();
+        builder.Services.AddSingleton<IMigrationSource, CatalogMigrations>();
+        builder.Services.AddTransient<CatalogCheckJob>();
+        builder.Services.AddHostedService<CatalogCheckStartup>();
+        builder.Services.AddSingleton<SafetyMove>();
         builder.Services.AddSingleton<BackupRunner>();
         builder.Services.AddSingleton<IRunCleanup, BackupRunCleanup>();
         builder.Services.AddSingleton<S3Status>();

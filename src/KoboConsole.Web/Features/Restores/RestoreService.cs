@@ -71,7 +71,7 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
         var errors = new Dictionary<string, string[]>();
         if (missing.Count > 0)
         {
-            errors["backupIds"] = [$"not in the catalog: {string.Join(", ", missing)}; list backups with GET /api/v1/backups."];
+            errors["backupIds"] = [$"cannot be restored: {string.Join("; ", missing)}. List backups with GET /api/v1/backups."];
         }
         else if (found.Where(f => !f.Item.Verified).Select(f => f.Item.Entry.Name).ToList() is { Count: > 0 } unverified && request.AcceptUnverified != true)
         {
