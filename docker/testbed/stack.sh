@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kobo-shaped stacks for the console's integration tests, built with plain `docker run` (no
 # compose tool here) and labelled exactly as Docker Compose labels its containers.
-#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P]
+#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary WORDS]
+#     --postgres-secondary primary/secondary | master/slave (any case; current and prefixed only):
+#     a second PostgreSQL, a streaming-replication standby of the stack's own, on a second engine.
 #   stack.sh down <stack-id>
 #   stack.sh down-all          (removes EVERY test bed stack on this machine, others' too)
 # `up` prints key=value lines on stdout (see README.md); messages go to stderr.
@@ -20,7 +22,7 @@ IMG_MONGO=kobo-testbed/mongo:latest
 COMPOSE_V2_VERSION=2.29.7
 COMPOSE_V1_VERSION=1.29.2
 
-usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] | down <stack-id> | down-all"; }
+usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary primary/secondary|master/slave] | down <stack-id> | down-all"; }
 
 dk() { local h="$1"; shift; docker -H "$h" "$@"; }
 
@@ -202,6 +204,37 @@ wait_ready() { # nginx through its published port (kpi page) and postgres over T
   die "postgres did not accept connections in time (docker logs $pgname)"
 }
 
+# --- the replication secondary -------------------------------------------------------------
+
+# start_secondary <primary address>: kobo's secondary back end, reduced to its postgres, on the
+# second engine: same project, service and container name as the primary, its own data folder,
+# the endpoint variable of its vocabulary (PRIMARY_ENDPOINT from 2020, MASTER_ENDPOINT before).
+start_secondary() {
+  local gw="$1" port second="${roles#*/}" endpoint_var=KOBO_POSTGRES_PRIMARY_ENDPOINT
+  port="$(dk "$BE_DOCKER" port "$(ctr_name "$BE_PROJECT" postgres)" 5432/tcp | head -n1 | sed 's/.*://')"
+  [ -n "$port" ] || die "the primary postgres has no published port for its secondary"
+  case "${second,,}" in slave) endpoint_var=KOBO_POSTGRES_MASTER_ENDPOINT ;; esac
+  mkdir -p "$SDIR/secondary/.vols/db" "$SDIR/secondary/log/postgres"
+  run_ctr "$PG2_DOCKER" "$BE_PROJECT" postgres "$IMG_SERVICES" docker-compose.backend.yml "$BE_NET=postgres.kobo.private" \
+    "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" \
+    -e "KOBO_POSTGRES_DB_SERVER_ROLE=$second" -e KOBO_POSTGRES_REPLICATION_USER=kobo_replication \
+    -e "KOBO_POSTGRES_REPLICATION_PASSWORD=$(secret replication)" \
+    -e "$endpoint_var=primary.postgres.kobo.private" -e "POSTGRES_PORT=$port" \
+    --add-host "primary.postgres.kobo.private:$gw" \
+    -v "$SDIR/secondary/.vols/db:/var/lib/postgresql/data" -v "$SDIR/secondary/log/postgres:/srv/logs" -- kobo-postgres
+  sed -i '$d' "$OUT" # run_ctr's container.postgres line: the stack's postgres is the primary's
+}
+
+wait_secondary() { # the standby answers and reports pg_is_in_recovery()
+  local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-90})) name
+  name="$(ctr_name "$BE_PROJECT" postgres)"
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(dk "$PG2_DOCKER" exec "$name" psql -U "$PG_USER" -d koboform -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = t ] && return 0
+    sleep 1
+  done
+  die "the postgres secondary did not start streaming in time (docker -H $PG2_DOCKER logs $name)"
+}
+
 # --- up ------------------------------------------------------------------------------------
 
 media_seed() { # a few files in the media volumes, so media backups have something to copy
@@ -218,11 +251,13 @@ cmd_up() {
   STACK="${2:-}"
   if [ -z "$GEN" ] || [ -z "$STACK" ]; then usage; fi
   shift 2
-  local prefix=""
+  local prefix="" roles=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --prefix) prefix="${2:-}"; shift ;;
       --prefix=*) prefix="${1#--prefix=}" ;;
+      --postgres-secondary) roles="${2:-}"; shift ;;
+      --postgres-secondary=*) roles="${1#--postgres-secondary=}" ;;
       *) usage ;;
     esac
     shift
@@ -235,6 +270,13 @@ cmd_up() {
     legacy) [ -z "$prefix" ] || die "the legacy generation has no prefix (one project: kobodocker)" ;;
     *) usage ;;
   esac
+  if [ -n "$roles" ]; then
+    [[ "$roles" =~ ^[A-Za-z]+/[A-Za-z]+$ ]] || die "--postgres-secondary takes the two role words, primary/secondary or master/slave (any case), not '$roles'"
+    case "$GEN" in
+      current|prefixed) ;;
+      *) die "--postgres-secondary works with the current and prefixed generations (their back end is on the main engine)" ;;
+    esac
+  fi
   need_root
   local start=$SECONDS
   "$HERE/engine.sh" ensure
@@ -277,6 +319,16 @@ cmd_up() {
     BE_DOCKER="unix://$sock"
     echo "engine=$STACK" >>"$SDIR/stack.env"
     "$HERE/engine.sh" load "$STACK" "$IMG_SERVICES" "$IMG_MONGO"
+  fi
+  PG2_DOCKER=""
+  if [ -n "$roles" ]; then
+    # kobo's secondary is the postgres service of a back-end install on another server: same
+    # project and container name, another Docker engine.
+    local sock2
+    sock2="$("$HERE/engine.sh" second "$STACK")"
+    PG2_DOCKER="unix://$sock2"
+    echo "engine=$STACK" >>"$SDIR/stack.env"
+    "$HERE/engine.sh" load "$STACK" "$IMG_SERVICES"
   fi
   echo "frontend_docker=$FE_DOCKER" >>"$SDIR/stack.env"
   echo "backend_docker=$BE_DOCKER" >>"$SDIR/stack.env"
@@ -326,10 +378,26 @@ cmd_up() {
     alias_rm=redis-main.kobo.private; alias_rc=redis-cache.kobo.private
   fi
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::5432)
+  local pg_roles=() gw2=""
+  if [ -n "$roles" ]; then
+    claim_names "$PG2_DOCKER" "$(ctr_name "$BE_PROJECT" postgres)"
+    make_net "$PG2_DOCKER" "$BE_PROJECT" kobo-be-network
+    # The primary publishes 5432 on the second engine's gateway only: reachable from there, as a
+    # primary's port is from the secondary's server on kobo's private network.
+    gw2="$(dk "$PG2_DOCKER" network inspect -f '{{ (index .IPAM.Config 0).Gateway }}' "$BE_NET")"
+    [ -n "$gw2" ] || die "the second engine's network $BE_NET has no gateway address"
+    pub=(-p "$gw2::5432")
+    pg_roles=(-e "KOBO_POSTGRES_DB_SERVER_ROLE=${roles%%/*}" -e KOBO_POSTGRES_REPLICATION_USER=kobo_replication
+      -e "KOBO_POSTGRES_REPLICATION_PASSWORD=$(secret replication)")
+  fi
   run_ctr "$BE_DOCKER" "$BE_PROJECT" postgres "$IMG_SERVICES" "$be_cfg" "$BE_NET=$alias_pg" \
-    "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" \
+    "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" "${pg_roles[@]}" \
     -v "$WORKDIR/.vols/db:/var/lib/postgresql/data" -v "$WORKDIR/backups/postgres:/srv/backups" \
     -v "$WORKDIR/log/postgres:/srv/logs" -- kobo-postgres
+  if [ -n "$roles" ]; then
+    start_secondary "$gw2"
+    pub=()
+  fi
   [ "$GEN" = multihost ] && pub=(-p 127.0.0.1::27017)
   run_ctr "$BE_DOCKER" "$BE_PROJECT" mongo "$IMG_MONGO" "$be_cfg" "$BE_NET=$alias_mg" \
     "${ENV_DATABASES[@]}" "${ENV_DOMAINS[@]}" "${ENV_AWS[@]}" "${pub[@]}" \
@@ -395,6 +463,7 @@ cmd_up() {
   NGINX_PORT="$(dk "$FE_DOCKER" port "$(ctr_name "$FE_PROJECT" nginx)" 80/tcp | head -n1 | sed 's/.*://')"
   [ -n "$NGINX_PORT" ] || die "nginx has no published port"
   wait_ready
+  [ -z "$roles" ] || wait_secondary
 
   {
     echo "stack=$STACK"
@@ -415,6 +484,11 @@ cmd_up() {
       for x in postgres:5432 mongo:27017 redis_main:6379 redis_cache:6380; do
         echo "${x%%:*}_port=$(dk "$BE_DOCKER" port "$(ctr_name "$BE_PROJECT" "${x%%:*}")" "${x#*:}/tcp" | head -n1 | sed 's/.*://')"
       done
+    fi
+    if [ -n "$roles" ]; then
+      echo "postgres_roles=$roles"
+      echo "postgres_secondary_docker=$PG2_DOCKER"
+      echo "postgres_secondary_container=$(ctr_name "$BE_PROJECT" postgres)"
     fi
     echo "postgres_user=$PG_USER"
     echo "postgres_password=$PG_PASS"

@@ -42,12 +42,22 @@ internal sealed class BackupHarness : IAsyncDisposable
     /// console's default, <c>&lt;kobo-docker&gt;/backups/console</c>), "backups" sets it to kobo's own folder.
     /// Null (and no <paramref name="directory"/>): a temporary folder of the test's own.
     /// </param>
+    /// <param name="postgresRoles">With role words ("primary/secondary", "master/slave"), a streaming secondary on a second engine, which the console knows as host "back2" (the stack's own engine is "main").</param>
     public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null,
-        bool realPort = false, string? koboDirectory = null)
+        bool realPort = false, string? koboDirectory = null, string? postgresRoles = null)
     {
         var id = TestBedFixture.NewStackId("prefixed");
         var prefix = tag + id[^6..];
-        var stack = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var stack = await fixture.UpAsync("prefixed", id, prefix, postgresRoles is null ? [] : ["--postgres-secondary", postgresRoles], CancellationToken.None);
+        settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (postgresRoles is not null)
+        {
+            settings["KoboConsole:Docker:Hosts:0:Name"] = "main";
+            settings["KoboConsole:Docker:Hosts:0:Endpoint"] = Engine;
+            settings["KoboConsole:Docker:Hosts:1:Name"] = "back2";
+            settings["KoboConsole:Docker:Hosts:1:Endpoint"] = stack.Values["postgres_secondary_docker"];
+        }
+
         var kobo = stack.Values["kobo_docker_dir"];
         var dir = koboDirectory switch
         {

@@ -10,7 +10,7 @@ public sealed record BackupPlan(string Domain, IReadOnlyList<BackupItemPlan> Ite
 public sealed record PlanProblem(string Store, string Reason);
 
 /// <summary>Finds kobo's containers for the requested stores and turns them into backup items.</summary>
-public sealed class BackupPlanner(StackDiscovery discovery, IDockerHosts hosts, IOptionsMonitor<BackupsOptions> options)
+public sealed class BackupPlanner(StackDiscovery discovery, PostgresPrimary postgres, IDockerHosts hosts, IOptionsMonitor<BackupsOptions> options)
 {
     private static readonly Dictionary<string, string> ServiceOf = new(StringComparer.Ordinal)
     {
@@ -48,10 +48,23 @@ public sealed class BackupPlanner(StackDiscovery discovery, IDockerHosts hosts, 
         }
 
         var service = ServiceOf[store];
-        var container = Single(snapshot, service);
+        string? role = null;
+        KoboContainer container;
+        if (store == BackupStores.Postgres)
+        {
+            // The primary only: a secondary is a read-only copy, an unknown role might be one.
+            var choice = await postgres.ChooseAsync(snapshot, "back up", cancellationToken);
+            container = choice.Primary?.Container ?? throw new BackupItemException(choice.Problem!);
+            role = choice.Why();
+        }
+        else
+        {
+            container = Single(snapshot, service);
+        }
+
         var engine = hosts.Get(container.Host);
         var details = await engine.InspectContainerAsync(container.Id, cancellationToken);
-        var source = new BackupSource(container.Host, container.Id, container.Name, details.Image, service);
+        var source = new BackupSource(container.Host, container.Id, container.Name, details.Image, service, role);
         return store switch
         {
             BackupStores.Postgres => await PostgresSource.PlanAsync(engine, details, source, domain, at, cancellationToken),

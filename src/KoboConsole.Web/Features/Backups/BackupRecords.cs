@@ -26,8 +26,11 @@ public static class BackupTargets
     public static readonly IReadOnlyList<string> Readable = [Disk, S3, Kobo];
 }
 
-/// <summary>Where a backup item's bytes come from (recorded in the manifest).</summary>
-public sealed record BackupSource(string Host, string ContainerId, string ContainerName, string Image, string Service);
+/// <summary>
+/// Where a backup item's bytes come from (recorded in the manifest); <paramref name="Role"/> says
+/// why this container (PostgreSQL's replication role), for the run's log.
+/// </summary>
+public sealed record BackupSource(string Host, string ContainerId, string ContainerName, string Image, string Service, string? Role = null);
 
 /// <summary>
 /// One file to make: <paramref name="Folder"/> is kobo's service folder (postgres, mongo, redis,

@@ -73,7 +73,7 @@ public sealed partial class BackupRunner
         {
             var started = time.GetUtcNow();
             await runs.UpdateItemAsync(runId, seq, RunStates.Running, 0, null, null, null, ct);
-            await runs.LogAsync(runId, $"{item.FileName}: started from {item.Source.ContainerName} on {item.Source.Host}.", ct);
+            await runs.LogAsync(runId, $"{item.FileName}: started from {item.Source.ContainerName} on {item.Source.Host}{(item.Source.Role is { } role ? $" ({role})" : "")}.", ct);
             try
             {
                 return await StreamItemAsync(runId, seq, item, target, started, ct);

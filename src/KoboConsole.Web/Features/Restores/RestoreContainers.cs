@@ -6,7 +6,7 @@ using KoboConsole.Web.Infrastructure.Docker;
 namespace KoboConsole.Web.Features.Restores;
 
 /// <summary>kobo's containers a restore writes into: postgres, mongo, redis_main, and the holders of the media volumes.</summary>
-public sealed class RestoreContainers(StackDiscovery discovery, IDockerHosts hosts)
+public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary postgres, IDockerHosts hosts)
 {
     private static readonly Dictionary<string, string> ServiceOf = new(StringComparer.Ordinal)
     {
@@ -20,7 +20,7 @@ public sealed class RestoreContainers(StackDiscovery discovery, IDockerHosts hos
 
     public Task<StackSnapshot> DiscoverAsync(CancellationToken cancellationToken) => discovery.DiscoverAsync(false, cancellationToken);
 
-    public PreflightCheck Check(StackSnapshot snapshot, RestoreItem item)
+    public async Task<PreflightCheck> CheckAsync(StackSnapshot snapshot, RestoreItem item, CancellationToken cancellationToken)
     {
         var name = $"target of {item.Entry.Name}";
         if (item.Store == BackupStores.Media)
@@ -29,6 +29,14 @@ public sealed class RestoreContainers(StackDiscovery discovery, IDockerHosts hos
             return holders.Count > 0
                 ? new PreflightCheck(name, true, true, $"media volume {item.Database}: looked up in the mounts of {string.Join(", ", holders.Select(h => h.Name).Take(3))} at restore time.")
                 : new PreflightCheck(name, false, true, "no kobo front-end container exists to find the media volumes in; start kpi.");
+        }
+
+        if (item.Store == BackupStores.Postgres)
+        {
+            var choice = await postgres.ChooseAsync(snapshot, "restore", cancellationToken);
+            return choice.Primary is { } primary
+                ? new PreflightCheck(name, true, true, $"{primary.Label} runs; restoring into it ({choice.Why()}).")
+                : new PreflightCheck(name, false, true, choice.Problem!);
         }
 
         var running = snapshot.Service(ServiceOf[item.Store]).Where(c => c.Running).ToList();
@@ -44,6 +52,14 @@ public sealed class RestoreContainers(StackDiscovery discovery, IDockerHosts hos
     public async Task<RestoreTarget> TargetAsync(string store, CancellationToken cancellationToken)
     {
         var snapshot = await DiscoverAsync(cancellationToken);
+        if (store == BackupStores.Postgres)
+        {
+            var choice = await postgres.ChooseAsync(snapshot, "restore", cancellationToken);
+            return choice.Primary is { } primary
+                ? new RestoreTarget(hosts.Get(primary.Container.Host), primary.Container.Id)
+                : throw new RestoreStepException(choice.Problem!);
+        }
+
         var running = snapshot.Service(ServiceOf[store]).Where(c => c.Running).ToList();
         return running.Count == 1
             ? new RestoreTarget(hosts.Get(running[0].Host), running[0].Id)
@@ -88,6 +104,17 @@ public sealed class RestoreContainers(StackDiscovery discovery, IDockerHosts hos
         return null;
     }
 
-    /// <summary>The console's name for the Docker host of postgres (the confirmation when no domain is known).</summary>
-    public string? BackendHostName(StackSnapshot snapshot) => snapshot.Service("postgres") is { Count: > 0 } pg ? pg[0].Host : null;
+    /// <summary>The console's name for the Docker host of the PostgreSQL primary (the confirmation when no domain is known).</summary>
+    public async Task<string?> BackendHostNameAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if ((await postgres.ChooseAsync(snapshot, "restore", cancellationToken)).Primary is { } primary)
+        {
+            return primary.Container.Host;
+        }
+
+        return snapshot.Service("postgres") is { Count: > 0 } pg ? pg[0].Host : null;
+    }
+
+    /// <summary>The PostgreSQL primary and its running secondaries (the restore's replication check).</summary>
+    public Task<PostgresChoice> PostgresAsync(StackSnapshot snapshot, CancellationToken cancellationToken) => postgres.ChooseAsync(snapshot, "restore", cancellationToken);
 }

@@ -10,7 +10,8 @@ namespace KoboConsole.Web.Features.Restores;
 /// <summary>
 /// The checks before anything is touched: every backup exists and hashes to its manifest (kobo-made
 /// ones need <c>acceptUnverified</c>), the target containers exist and run, the safety backup fits,
-/// no backup or other restore holds the stores, and the backup's domain is the current one (a warning).
+/// no backup or other restore holds the stores, the backup's domain is the current one (a warning),
+/// and a running PostgreSQL secondary is acknowledged (<c>acceptReplication</c>, see <see cref="ReplicationNotice"/>).
 /// </summary>
 public sealed class RestorePreflight(
     RestoreSources sources, RestoreContainers containers, BackupTargetResolver targets, Leases leases, IOptionsMonitor<RestoresOptions> options)
@@ -18,7 +19,7 @@ public sealed class RestorePreflight(
     public const string RestoreLease = "restore";
 
     /// <summary>Runs every check; <paramref name="log"/> receives progress lines (hashing can take a while).</summary>
-    public async Task<RestorePlan> CheckAsync(IReadOnlyList<string> ids, bool safetyBackup, bool acceptUnverified, string? ownRunId,
+    public async Task<RestorePlan> CheckAsync(IReadOnlyList<string> ids, bool safetyBackup, bool acceptUnverified, bool acceptReplication, string? ownRunId,
         Func<string, CancellationToken, Task> log, CancellationToken cancellationToken)
     {
         var checks = new List<PreflightCheck>();
@@ -43,7 +44,16 @@ public sealed class RestorePreflight(
             var snapshot = await containers.DiscoverAsync(cancellationToken);
             foreach (var item in items)
             {
-                checks.Add(containers.Check(snapshot, item));
+                checks.Add(await containers.CheckAsync(snapshot, item, cancellationToken));
+            }
+
+            if (items.Any(i => i.Store == BackupStores.Postgres))
+            {
+                var choice = await containers.PostgresAsync(snapshot, cancellationToken);
+                if (ReplicationNotice.Affected(choice, items) is { Count: > 0 } secondaries)
+                {
+                    checks.Add(ReplicationNotice.Check(choice, secondaries, acceptReplication));
+                }
             }
 
             if (safetyBackup)
@@ -60,7 +70,7 @@ public sealed class RestorePreflight(
             }
 
             var writers = snapshot.Containers.Where(c => KoboNames.Writers.Contains(c.Service) && c.Running).Select(c => c.Name).ToList();
-            var phrase = domain ?? containers.BackendHostName(snapshot) ?? "kobo";
+            var phrase = domain ?? await containers.BackendHostNameAsync(snapshot, cancellationToken) ?? "kobo";
             return new RestorePlan(items, checks, domain, phrase, writers);
         }
         finally

@@ -6,17 +6,20 @@ namespace KoboConsole.Web.Features.Restores;
 /// <c>POST /api/v1/restores</c>. <see cref="Confirm"/> is the kobo public domain (or the Docker host
 /// name of the back end when no domain is known). <see cref="SafetyBackup"/> defaults to true;
 /// false needs <see cref="SkipSafetyReason"/> (recorded in the audit). Kobo-made backups have no
-/// manifest, so no hash to check: <see cref="AcceptUnverified"/> must be true to restore them.
+/// manifest, so no hash to check: <see cref="AcceptUnverified"/> must be true to restore them. A
+/// PostgreSQL restore while a streaming secondary runs needs <see cref="AcceptReplication"/>
+/// (see <see cref="ReplicationNotice"/>).
 /// </summary>
 public sealed record StartRestoreRequest(
     IReadOnlyList<string>? BackupIds,
     string? Confirm,
     bool? SafetyBackup = null,
     string? SkipSafetyReason = null,
-    bool? AcceptUnverified = null);
+    bool? AcceptUnverified = null,
+    bool? AcceptReplication = null);
 
 /// <summary><c>POST /api/v1/restores/preflight</c>: the same checks the run starts with, nothing touched.</summary>
-public sealed record PreflightRequest(IReadOnlyList<string>? BackupIds, bool? SafetyBackup = null, bool? AcceptUnverified = null);
+public sealed record PreflightRequest(IReadOnlyList<string>? BackupIds, bool? SafetyBackup = null, bool? AcceptUnverified = null, bool? AcceptReplication = null);
 
 /// <summary>One backup to restore, resolved from the catalog, with its manifest entry when console-made.</summary>
 public sealed record RestoreItem(BackupEntry Entry, string Key, ManifestItem? Manifest, string? Database, string? BackupDomain)

@@ -24,7 +24,8 @@ public sealed partial class RestoreRunner
 
         held.Add(lease);
         var ids = s.Request.BackupIds ?? [];
-        var plan = await preflight.CheckAsync(ids, s.Request.SafetyBackup != false, s.Request.AcceptUnverified == true, s.RunId,
+        var plan = await preflight.CheckAsync(ids, s.Request.SafetyBackup != false, s.Request.AcceptUnverified == true,
+            s.Request.AcceptReplication == true, s.RunId,
             (line, c) => runs.LogAsync(s.RunId, line, c), ct);
         foreach (var check in plan.Checks)
         {

@@ -51,7 +51,7 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
 
     /// <summary>The same checks the run starts with, for the wizard's plan; nothing is touched.</summary>
     public Task<RestorePlan> PreflightAsync(PreflightRequest request, CancellationToken cancellationToken) =>
-        preflight.CheckAsync(request.BackupIds ?? [], request.SafetyBackup != false, request.AcceptUnverified == true, null, (_, _) => Task.CompletedTask, cancellationToken);
+        preflight.CheckAsync(request.BackupIds ?? [], request.SafetyBackup != false, request.AcceptUnverified == true, request.AcceptReplication == true, null, (_, _) => Task.CompletedTask, cancellationToken);
 
     /// <exception cref="RestoreRefusedException">Unknown backups, a wrong confirmation, kobo-made backups without acceptUnverified (422) or a restore running (409).</exception>
     public async Task<string> StartAsync(StartRestoreRequest request, string actor, CancellationToken cancellationToken)
@@ -78,6 +78,16 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
             errors["acceptUnverified"] = [$"{string.Join(", ", unverified)} made by kobo's own scripts: no manifest, so no hash to check. Send \"acceptUnverified\": true to restore anyway."];
         }
 
+        if (found.Any(f => f.Item.Store == BackupStores.Postgres) && request.AcceptReplication != true)
+        {
+            var snapshot = await containers.DiscoverAsync(cancellationToken);
+            var choice = await containers.PostgresAsync(snapshot, cancellationToken);
+            if (ReplicationNotice.Affected(choice, found.Select(f => f.Item)) is { Count: > 0 } secondaries)
+            {
+                errors["acceptReplication"] = [$"{ReplicationNotice.Explain(choice, secondaries)} {ReplicationNotice.Ask}"];
+            }
+        }
+
         var phrase = await ConfirmPhraseAsync(cancellationToken);
         if (request.Confirm is { } typed && !string.Equals(typed.Trim(), phrase, StringComparison.OrdinalIgnoreCase))
         {
@@ -94,7 +104,8 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
         var names = string.Join(", ", found.Select(f => f.Item.Entry.Name));
         await audit.WriteAsync(actor, "restore.start", $"restore run {runId}", "queued",
             $"backups {names}; safety backup {(normalized.SafetyBackup == false ? "SKIPPED: " + normalized.SkipSafetyReason!.Trim() : "on")}"
-            + (request.AcceptUnverified == true ? "; unverified kobo-made backups accepted" : ""), cancellationToken: cancellationToken);
+            + (request.AcceptUnverified == true ? "; unverified kobo-made backups accepted" : "")
+            + (request.AcceptReplication == true ? "; a running PostgreSQL secondary follows the restore (acknowledged)" : ""), cancellationToken: cancellationToken);
         jobs.Enqueue<RestoreJob>(j => j.RunAsync(runId, CancellationToken.None));
         return runId;
     }
@@ -120,7 +131,7 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
     public async Task<string> ConfirmPhraseAsync(CancellationToken cancellationToken)
     {
         var snapshot = await containers.DiscoverAsync(cancellationToken);
-        return await containers.PublicDomainAsync(snapshot, cancellationToken) ?? containers.BackendHostName(snapshot) ?? "kobo";
+        return await containers.PublicDomainAsync(snapshot, cancellationToken) ?? await containers.BackendHostNameAsync(snapshot, cancellationToken) ?? "kobo";
     }
 
     private async Task RefuseAsync(string actor, string message, IDictionary<string, string[]>? errors, bool conflict, CancellationToken cancellationToken)

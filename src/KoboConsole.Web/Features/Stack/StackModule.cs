@@ -8,6 +8,7 @@ public static class StackModule
     {
         builder.Services.AddValidatedOptions<StackOptions>(StackOptions.Section);
         builder.Services.AddSingleton<StackDiscovery>();
+        builder.Services.AddSingleton<PostgresPrimary>();
         return builder;
     }
 }

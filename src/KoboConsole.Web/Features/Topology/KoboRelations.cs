@@ -1,21 +1,19 @@
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Topology;
 
 /// <summary>
 /// What a link needs to know about one container: its network view, its extra_hosts and, for
-/// PostgreSQL, kobo's <c>KOBO_POSTGRES_DB_SERVER_ROLE</c> (<c>master</c> or <c>slave</c> in the
-/// 2017–2024 primary/secondary installs; absent otherwise).
+/// PostgreSQL, its replication role (<see cref="PostgresRole"/>: kobo's <c>master</c>/<c>slave</c>
+/// or <c>primary</c>/<c>secondary</c>; null for other services).
 /// </summary>
-public sealed record LinkEnd(string Id, string Host, string Service, IReadOnlyList<NetworkAttachment> Networks, IReadOnlyList<string> ExtraHosts, string? DbRole = null)
+public sealed record LinkEnd(string Id, string Host, string Service, IReadOnlyList<NetworkAttachment> Networks, IReadOnlyList<string> ExtraHosts, PostgresRole? DbRole = null)
 {
-    public const string DbRoleVariable = "KOBO_POSTGRES_DB_SERVER_ROLE";
+    public bool IsSecondaryPostgres => Service == "postgres" && DbRole?.IsSecondary == true;
 
-    public bool IsSecondaryPostgres => Service == "postgres" && DbRole == "slave";
-
-    /// <summary>The role from a container's environment (<c>NAME=value</c> entries).</summary>
-    public static string? DbRoleOf(IEnumerable<string> env) =>
-        env.Where(e => e.StartsWith(DbRoleVariable + "=", StringComparison.Ordinal)).Select(e => e[(DbRoleVariable.Length + 1)..].Trim().ToLowerInvariant()).LastOrDefault();
+    /// <summary>A primary a secondary streams from: not a secondary, and not a role word the console does not know.</summary>
+    public bool IsPrimaryPostgres => Service == "postgres" && (DbRole ?? PostgresRole.Standalone).IsPrimary;
 }
 
 /// <summary>
@@ -84,7 +82,7 @@ public static class KoboRelations
 
         foreach (var secondary in byService["postgres"].Where(p => p.IsSecondaryPostgres))
         {
-            foreach (var primary in byService["postgres"].Where(p => !p.IsSecondaryPostgres))
+            foreach (var primary in byService["postgres"].Where(p => p.IsPrimaryPostgres))
             {
                 // The secondary reaches its primary at KOBO_POSTGRES_MASTER_ENDPOINT, an address on
                 // the LAN that Docker cannot vouch for: across hosts the link is drawn, not judged.

@@ -17,7 +17,11 @@ public sealed record TopologyPort(string? HostIp, int? HostPort, int ContainerPo
 
 public sealed record TopologyNetwork(string Name, IReadOnlyList<string> Aliases);
 
-/// <summary>One kobo container as the contract lists it.</summary>
+/// <summary>
+/// One kobo container as the contract lists it. <see cref="ReplicationRole"/> (an addition) is a
+/// PostgreSQL container's <c>KOBO_POSTGRES_DB_SERVER_ROLE</c> as configured (<c>primary</c>,
+/// <c>Slave</c>, or an unknown word as it is), "standalone" when unset, null for other services.
+/// </summary>
 public sealed record TopologyContainer(
     string Id,
     string Name,
@@ -31,7 +35,8 @@ public sealed record TopologyContainer(
     DateTimeOffset? StartedAt,
     int RestartCount,
     IReadOnlyList<TopologyPort> Ports,
-    IReadOnlyList<TopologyNetwork> Networks);
+    IReadOnlyList<TopologyNetwork> Networks,
+    string? ReplicationRole = null);
 
 /// <summary>
 /// A kobo relation between two containers (<see cref="From"/> talks to <see cref="To"/>).

@@ -29,7 +29,7 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
         var containers = snapshot.Containers.Select(c => ToEntry(c, details.GetValueOrDefault(c.Id))).ToList();
         var ends = snapshot.Containers.Select(c => new LinkEnd(
             c.Id, c.Host, c.Service, details.GetValueOrDefault(c.Id)?.Networks ?? c.Networks, details.GetValueOrDefault(c.Id)?.ExtraHosts ?? [],
-            LinkEnd.DbRoleOf(details.GetValueOrDefault(c.Id)?.Env ?? []))).ToList();
+            c.Service == "postgres" ? PostgresRole.Of(details.GetValueOrDefault(c.Id)?.Env ?? []) : null)).ToList();
         return new TopologyView(snapshot.Hosts.Select(TopologyHost.From).ToList(), containers, KoboRelations.Links(ends));
     }
 
@@ -60,6 +60,7 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
             RestartCount = d.RestartCount,
             Ports = d.Ports.Select(p => new TopologyPort(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol)).ToList(),
             Networks = d.Networks.Select(n => new TopologyNetwork(n.Name, n.Aliases)).ToList(),
+            ReplicationRole = ReplicationRoleOf(container.Service, d),
         };
     }
 
@@ -116,7 +117,12 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
         d?.StartedAt,
         d?.RestartCount ?? 0,
         c.Ports.Select(p => new TopologyPort(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol)).ToList(),
-        (d?.Networks ?? c.Networks).Select(n => new TopologyNetwork(n.Name, n.Aliases)).ToList());
+        (d?.Networks ?? c.Networks).Select(n => new TopologyNetwork(n.Name, n.Aliases)).ToList(),
+        ReplicationRoleOf(c.Service, d));
+
+    /// <summary>PostgreSQL's role word as configured, "standalone" when unset; null for other services or when not inspected.</summary>
+    internal static string? ReplicationRoleOf(string service, ContainerDetails? d) =>
+        service == "postgres" && d is not null ? PostgresRole.Of(d.Env).Word ?? "standalone" : null;
 
     /// <summary>Docker's list gives health only inside the status text: "Up 3 minutes (healthy)".</summary>
     internal static string HealthFromStatus(string status) =>

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace KoboConsole.Web.Infrastructure.Postgres;
 
-/// <summary>Server version, size of each kobo database and connection count, through Npgsql (no pooling: one probe, one connection).</summary>
+/// <summary>Server version, size of each kobo database, connection count and replication, through Npgsql (no pooling: one probe, one connection).</summary>
 internal sealed class PostgresProbe : IPostgresProbe
 {
     public async Task<PostgresStats> ProbeAsync(ProbeTarget target, IReadOnlyList<string> databases, CancellationToken cancellationToken)
@@ -40,7 +40,8 @@ internal sealed class PostgresProbe : IPostgresProbe
 
             await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", connection);
             var connections = Convert.ToInt32(await count.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture);
-            return new PostgresStats(connection.PostgreSqlVersion.ToString(), sizes, connections);
+            var replication = await ReplicationAsync(connection, timeout.Token);
+            return new PostgresStats(connection.PostgreSqlVersion.ToString(), sizes, connections, replication);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -50,5 +51,37 @@ internal sealed class PostgresProbe : IPostgresProbe
         {
             throw new ProbeFailedException($"PostgreSQL at {target.Address}:{target.Port}: {ex.Message}", ex);
         }
+    }
+
+    // The lag as PostgreSQL measures it: pg_stat_replication on a primary (its LSN columns need a
+    // superuser or pg_monitor, which kobo's POSTGRES_USER is), the replay position on a standby.
+    private static async Task<PostgresReplication> ReplicationAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var recovery = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection))
+        {
+            if (!(bool)(await recovery.ExecuteScalarAsync(cancellationToken))!)
+            {
+                var standbys = new List<StandbyLag>();
+                await using var cmd = new NpgsqlCommand(
+                    "SELECT coalesce(client_addr::text, application_name), coalesce(state, ''), coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint, "
+                    + "extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication ORDER BY 1", connection);
+                await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    standbys.Add(new StandbyLag(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : TimeSpan.FromSeconds(reader.GetDouble(3))));
+                }
+
+                return new PostgresReplication(false, standbys, null, null, null, null);
+            }
+        }
+
+        await using var standby = new NpgsqlCommand(
+            "SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8, "
+            + "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint, "
+            + "(SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver), (SELECT status FROM pg_stat_wal_receiver)", connection);
+        await using var r = await standby.ExecuteReaderAsync(cancellationToken);
+        await r.ReadAsync(cancellationToken);
+        return new PostgresReplication(true, [], r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+            r.IsDBNull(0) ? null : TimeSpan.FromSeconds(Math.Max(0, r.GetDouble(0))), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 }

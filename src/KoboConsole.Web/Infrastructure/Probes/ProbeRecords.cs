@@ -6,7 +6,24 @@ public sealed record ProbeTarget(string Address, int Port, string? Username, str
 /// <summary>A probe could not reach the service or was refused; the message says which and is safe to show.</summary>
 public sealed class ProbeFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
-public sealed record PostgresStats(string ServerVersion, IReadOnlyDictionary<string, long> DatabaseSizes, int Connections);
+public sealed record PostgresStats(string ServerVersion, IReadOnlyDictionary<string, long> DatabaseSizes, int Connections, PostgresReplication? Replication = null);
+
+/// <summary>
+/// Streaming replication as the server sees it. On a primary, <see cref="Standbys"/> from
+/// <c>pg_stat_replication</c>; on a standby (<see cref="InRecovery"/>), how long ago it replayed
+/// the last transaction (<c>now() - pg_last_xact_replay_timestamp()</c>: grows while the primary
+/// is idle) and the WAL it received but has not replayed yet.
+/// </summary>
+public sealed record PostgresReplication(
+    bool InRecovery,
+    IReadOnlyList<StandbyLag> Standbys,
+    string? UpstreamHost,
+    string? ReceiverStatus,
+    TimeSpan? SinceLastReplay,
+    long? ReplayBacklogBytes);
+
+/// <summary>One standby streaming from a primary: its address, state, WAL bytes not replayed yet and <c>replay_lag</c> (null when idle).</summary>
+public sealed record StandbyLag(string Client, string State, long BytesBehind, TimeSpan? ReplayLag);
 
 public sealed record RedisStats(string Version, long UsedMemoryBytes, DateTimeOffset? LastSaveAt, bool LastBgsaveOk);
 

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure.Docker;
 
@@ -70,11 +71,15 @@ public sealed class KoboRelationsTests
     public void HealthFromStatus_DockerStatusText_GivesHealth(string status, string health) =>
         Assert.Equal(health, TopologyService.HealthFromStatus(status));
 
-    [Fact]
-    public void Links_SecondaryPostgresOnAnotherHost_ReplicationLinkToThePrimaryAndNoWriterLinks()
+    [Theory]
+    [InlineData("master", "slave")]
+    [InlineData("primary", "secondary")]
+    [InlineData("PRIMARY", "Secondary")]
+    [InlineData(null, "secondary")]
+    public void Links_SecondaryPostgresOnAnotherHost_ReplicationLinkToThePrimaryAndNoWriterLinks(string? primaryWord, string secondaryWord)
     {
-        var primary = End("p1", "postgres", Be) with { DbRole = "master" };
-        var secondary = End("p2", "postgres", Be) with { Host = "be2", DbRole = "slave" };
+        var primary = End("p1", "postgres", Be) with { DbRole = PostgresRole.Parse(primaryWord) };
+        var secondary = End("p2", "postgres", Be) with { Host = "be2", DbRole = PostgresRole.Parse(secondaryWord) };
 
         var links = KoboRelations.Links([End("k", "kpi", Fe, Be), primary, secondary]);
 
@@ -86,8 +91,8 @@ public sealed class KoboRelationsTests
     [Fact]
     public void Links_SecondaryOnTheSameHostWithoutASharedNetwork_ReplicationLinkBroken()
     {
-        var primary = End("p1", "postgres", Be) with { DbRole = "master" };
-        var secondary = End("p2", "postgres", Fe) with { DbRole = "slave" };
+        var primary = End("p1", "postgres", Be) with { DbRole = PostgresRole.Parse("primary") };
+        var secondary = End("p2", "postgres", Fe) with { DbRole = PostgresRole.Parse("secondary") };
 
         Assert.True(Assert.Single(KoboRelations.Links([primary, secondary])).Broken);
     }
@@ -98,13 +103,14 @@ public sealed class KoboRelationsTests
         Assert.Empty(KoboRelations.Links([End("p1", "postgres", Be), End("p2", "postgres", Be)]));
     }
 
-    [Theory]
-    [InlineData(new[] { "POSTGRES_USER=kobo", "KOBO_POSTGRES_DB_SERVER_ROLE=slave" }, "slave")]
-    [InlineData(new[] { "KOBO_POSTGRES_DB_SERVER_ROLE=Master " }, "master")]
-    [InlineData(new[] { "KOBO_POSTGRES_DB_SERVER_ROLEX=slave" }, null)]
-    [InlineData(new string[0], null)]
-    public void DbRoleOf_Environment_ReadsKobosVariable(string[] env, string? expected) =>
-        Assert.Equal(expected, LinkEnd.DbRoleOf(env));
+    [Fact]
+    public void Links_SecondaryWithAnUnknownRoleBeside_NoReplicationLinkToTheUnknown()
+    {
+        var unknown = End("p1", "postgres", Be) with { DbRole = PostgresRole.Parse("replica") };
+        var secondary = End("p2", "postgres", Be) with { Host = "be2", DbRole = PostgresRole.Parse("slave") };
+
+        Assert.Empty(KoboRelations.Links([unknown, secondary]));
+    }
 
     private static LinkEnd End(string id, string service, params NetworkAttachment[] networks) => new(id, "main", service, networks, []);
 }

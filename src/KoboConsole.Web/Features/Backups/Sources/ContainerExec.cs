@@ -1,4 +1,5 @@
 using System.Text;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -8,9 +9,7 @@ internal static class ContainerExec
 {
     private const int StderrLimit = 16 * 1024;
 
-    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) =>
-        details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2)
-            .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) => ContainerEnv.Of(details.Env);
 
     /// <summary>Runs a short command and returns its stdout; a non-zero exit is a failure naming <paramref name="what"/>.</summary>
     public static async Task<string> TextAsync(IContainerEngine engine, string id, IReadOnlyList<string> cmd, IReadOnlyList<string> env, string what, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed record DrillPlan(string Store, IReadOnlyList<BackupEntry> Backups,
 /// <summary>A production container as the drill copies it: its image id (exact), command and environment, never its volumes.</summary>
 public sealed record ProductionSource(string Host, string ContainerName, string Image, string ImageId, IReadOnlyList<string> Cmd, IReadOnlyList<string> Env);
 
-public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery, IDockerHosts hosts)
+public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery, PostgresPrimary postgres, IDockerHosts hosts)
 {
     private static readonly Dictionary<string, string> ServiceOf = new(StringComparer.Ordinal)
     {
@@ -53,9 +53,13 @@ public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery
         }
 
         var snapshot = await discovery.DiscoverAsync(false, cancellationToken);
-        var production = store == BackupStores.Media
-            ? await MediaHolderAsync(snapshot, cancellationToken)
-            : await SourceAsync(Single(snapshot, ServiceOf[store]), cancellationToken);
+        var production = store switch
+        {
+            BackupStores.Media => await MediaHolderAsync(snapshot, cancellationToken),
+            // The primary's image and environment: a secondary's would make the copy a standby of production.
+            BackupStores.Postgres => await SourceAsync(await PrimaryAsync(snapshot, cancellationToken), cancellationToken),
+            _ => await SourceAsync(Single(snapshot, ServiceOf[store]), cancellationToken),
+        };
         return new DrillPlan(store, backups, production);
     }
 
@@ -78,6 +82,12 @@ public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery
         }
 
         throw new DrillException("no running kobo container mounts kpi_media or kobocat_media_uploads, so the drill has no image to extract media into; start kpi and try again.");
+    }
+
+    private async Task<KoboContainer> PrimaryAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var choice = await postgres.ChooseAsync(snapshot, "drill", cancellationToken);
+        return choice.Primary?.Container ?? throw new DrillException(choice.Problem!);
     }
 
     private static KoboContainer Single(StackSnapshot snapshot, string service)

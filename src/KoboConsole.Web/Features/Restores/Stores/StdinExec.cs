@@ -1,4 +1,5 @@
 using System.Text;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -127,9 +128,7 @@ public static class StdinExec
             : throw new RestoreStepException($"{what} exited with code {exitCode}{(stderr.Length > 0 ? ": " + Last(stderr, 1500) : "")}");
     }
 
-    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) =>
-        details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2)
-            .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) => ContainerEnv.Of(details.Env);
 
     internal static async Task<ContainerDetails> InspectRunningAsync(RestoreTarget target, string what, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ public sealed partial class RestoresPage
     private string? _catalogError;
     private RestorePlan? _plan;
     private bool _accept;
+    private bool _acceptReplication;
     private bool _checking;
     private bool _starting;
     private RunView? _run;
@@ -114,12 +115,22 @@ public sealed partial class RestoresPage
         }
     }
 
+    // The acknowledgement is part of the pre-flight (its replication check passes with it), so it checks again.
+    private async Task AcceptReplicationAsync(bool accept)
+    {
+        _acceptReplication = accept;
+        if (_plan is not null)
+        {
+            await PreflightAsync();
+        }
+    }
+
     private async Task PreflightAsync()
     {
         _checking = true;
         try
         {
-            _plan = await Restores.PreflightAsync(new PreflightRequest(_selected.ToList(), true, _accept), _cts.Token);
+            _plan = await Restores.PreflightAsync(new PreflightRequest(_selected.ToList(), true, _accept, _acceptReplication), _cts.Token);
         }
         catch (Exception ex) when (ex is RestoreStepException or BackupItemException or IOException)
         {
@@ -133,7 +144,7 @@ public sealed partial class RestoresPage
     }
 
     private Task StartAsync(RestoreConsent consent) => SubmitAsync(new StartRestoreRequest(_selected.ToList(), consent.Typed?.Trim(), consent.SafetyBackup,
-        consent.SafetyBackup ? null : consent.SkipReason?.Trim(), consent.AcceptUnverified ? true : null));
+        consent.SafetyBackup ? null : consent.SkipReason?.Trim(), consent.AcceptUnverified ? true : null, _acceptReplication ? true : null));
 
     private Task RollbackAsync(StartRestoreRequest rollback) => SubmitAsync(rollback);
 
@@ -181,7 +192,7 @@ public sealed partial class RestoresPage
 
     private async Task NewRestoreAsync()
     {
-        (_run, _result, _plan, _accept) = (null, null, null, false);
+        (_run, _result, _plan, _accept, _acceptReplication) = (null, null, null, false, false);
         _selected.Clear();
         await LoadCatalogAsync();
     }

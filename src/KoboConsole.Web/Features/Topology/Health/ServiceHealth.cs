@@ -1,4 +1,5 @@
 using System.Globalization;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Probes;
 
@@ -41,8 +42,7 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
         {
             var engine = hosts.Get(container.Host);
             var details = await engine.InspectContainerAsync(container.Id, cancellationToken);
-            var env = details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0], StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+            var env = ContainerEnv.Of(details.Env);
             var addresses = ProbeAddresses.For(details, Ports[container.Service], engine.Endpoint);
             if (addresses.Count == 0)
             {
@@ -70,7 +70,7 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
         }
     }
 
-    private async Task<IReadOnlyList<ProbeFact>> RunAsync(string service, ProbeAddress a, Dictionary<string, string> env, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ProbeFact>> RunAsync(string service, ProbeAddress a, IReadOnlyDictionary<string, string> env, CancellationToken cancellationToken)
     {
         string? Env(string key) => env.GetValueOrDefault(key);
         switch (service)
@@ -78,7 +78,8 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
             case "postgres":
                 string[] dbs = [Env("KPI_POSTGRES_DB") ?? "koboform", Env("KC_POSTGRES_DB") ?? "kobocat"];
                 var pg = await postgres.ProbeAsync(new ProbeTarget(a.Address, a.Port, Env("POSTGRES_USER"), Env("POSTGRES_PASSWORD"), Timeout), dbs, cancellationToken);
-                return [new("version", pg.ServerVersion), .. dbs.Select(db => new ProbeFact($"database {db}", pg.DatabaseSizes.TryGetValue(db, out var s) ? Size(s) : "missing")), new("connections", pg.Connections.ToString(CultureInfo.InvariantCulture))];
+                return [new("version", pg.ServerVersion), .. dbs.Select(db => new ProbeFact($"database {db}", pg.DatabaseSizes.TryGetValue(db, out var s) ? Size(s) : "missing")), new("connections", pg.Connections.ToString(CultureInfo.InvariantCulture)),
+                    .. ReplicationFacts(PostgresRole.Of(env), pg.Replication)];
             case "mongo":
                 var m = await mongo.ProbeAsync(new ProbeTarget(a.Address, a.Port, Env("MONGO_INITDB_ROOT_USERNAME"), Env("MONGO_INITDB_ROOT_PASSWORD"), Timeout), cancellationToken);
                 return [new("version", m.Version), .. m.DatabaseSizes.Select(d => new ProbeFact($"database {d.Key}", Size(d.Value)))];
@@ -94,6 +95,43 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
                 ];
         }
     }
+
+    /// <summary>
+    /// The configured role beside what the server says, and the lag: "replica &lt;address&gt;" facts on
+    /// a primary ("streaming, 120 B behind, replay lag 0.003 s"), "replay delay" and "replay backlog"
+    /// on a standby. A role word that contradicts the server is said so.
+    /// </summary>
+    public static IReadOnlyList<ProbeFact> ReplicationFacts(PostgresRole configured, PostgresReplication? r)
+    {
+        var facts = new List<ProbeFact> { new("configured role", configured.Word is null ? "not set (standalone)" : configured.Word) };
+        if (r is null)
+        {
+            return facts;
+        }
+
+        var contradiction = (configured.IsSecondary && !r.InRecovery) || (configured.IsPrimary && configured.Word is not null && r.InRecovery)
+            ? $" (contradicts {PostgresRole.Variable}={configured.Word})"
+            : "";
+        facts.Add(new("server", (r.InRecovery ? "standby (read-only, in recovery)" : "primary (accepts writes)") + contradiction));
+        if (!r.InRecovery)
+        {
+            if (r.Standbys.Count > 0 || configured.Word is not null)
+            {
+                facts.Add(new("standbys", r.Standbys.Count.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            facts.AddRange(r.Standbys.Select(s => new ProbeFact($"replica {s.Client}",
+                $"{s.State}, {s.BytesBehind.ToString(CultureInfo.InvariantCulture)} B behind, replay lag {(s.ReplayLag is { } lag ? Seconds(lag) : "none reported (idle)")}")));
+            return facts;
+        }
+
+        facts.Add(new("upstream", $"{r.UpstreamHost ?? "unknown"} ({r.ReceiverStatus ?? "no WAL receiver"})"));
+        facts.Add(new("replay delay", r.SinceLastReplay is { } since ? $"{Seconds(since)} since the last replayed transaction" : "nothing replayed yet"));
+        facts.Add(new("replay backlog", r.ReplayBacklogBytes is { } backlog ? $"{backlog.ToString(CultureInfo.InvariantCulture)} B received, not replayed" : "unknown"));
+        return facts;
+    }
+
+    private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
 
     public static string Size(long bytes) => bytes switch
     {

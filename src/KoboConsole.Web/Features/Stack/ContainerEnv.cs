@@ -1,0 +1,10 @@
+namespace KoboConsole.Web.Features.Stack;
+
+/// <summary>A container's environment (Docker's <c>NAME=value</c> entries) as a dictionary: the one parser every feature uses.</summary>
+public static class ContainerEnv
+{
+    /// <summary>Entries without '=' are skipped; a name given twice keeps its last value, as a process would see it.</summary>
+    public static IReadOnlyDictionary<string, string> Of(IEnumerable<string> env) =>
+        env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+}
