@@ -9,6 +9,8 @@ public static class MaintenanceModule
     {
         builder.Services.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.Section);
         builder.Services.AddSingleton<MaintenanceProbe>();
+        builder.Services.AddSingleton<EdgeCheck>();
+        builder.Services.AddSingleton<EdgeCertificates>();
         builder.Services.AddSingleton<MaintenanceSwitch>();
         builder.Services.AddSingleton<MaintenanceService>();
         builder.Services.AddSingleton<MaintenanceWindows>();
