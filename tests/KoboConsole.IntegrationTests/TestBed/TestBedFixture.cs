@@ -24,14 +24,18 @@ public sealed class TestBedFixture : IAsyncLifetime
     public static string NewStackId(string generation) =>
         $"tb-{generation[..Math.Min(generation.Length, 9)]}-{Guid.NewGuid():N}"[..22];
 
-    public async Task<StackInfo> UpAsync(string generation, string stackId, string? prefix, CancellationToken cancellationToken)
+    public Task<StackInfo> UpAsync(string generation, string stackId, string? prefix, CancellationToken cancellationToken) =>
+        UpAsync(generation, stackId, prefix, [], cancellationToken);
+
+    /// <summary><paramref name="options"/>: more <c>stack.sh up</c> options, e.g. <c>--tls-proxy</c>.</summary>
+    public async Task<StackInfo> UpAsync(string generation, string stackId, string? prefix, IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             _started.Add(stackId);
         }
 
-        string[] args = prefix is null ? ["up", generation, stackId] : ["up", generation, stackId, "--prefix", prefix];
+        string[] args = [.. prefix is null ? ["up", generation, stackId] : new[] { "up", generation, stackId, "--prefix", prefix }, .. options];
         var result = await ScriptRunner.ScriptAsync("stack.sh", args, UpTimeout, cancellationToken);
         if (result.ExitCode != 0)
         {
