@@ -72,7 +72,7 @@ public sealed class TlsEdgeTests(TestBedFixture fixture)
     public async Task Certificates_SelfSignedProxy_ShowsTheServedNotAfterAndWarnsNearExpiry()
     {
         await using var bed = await MaintenanceBed.UpAsync(fixture, "x", upOptions: TlsProxy);
-        using var served = X509Certificate2.CreateFromPemFile(bed.Info.Values["tls_cert"]);
+        using var served = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(bed.Info.Values["tls_cert"]));
 
         var first = await bed.Api.GetFromJsonAsync<JsonElement>("/api/v1/edge/certificates");
         var certs = first.GetProperty("certificates").EnumerateArray().ToList();
