@@ -120,7 +120,7 @@ MONGO_ENV=(--change 'ENV MONGO_MAJOR=5.0' --change 'ENV MONGO_VERSION=5.0.31')
 
 build_mongo() {
   local hash image="kobo-testbed/mongo:latest" start=$SECONDS
-  hash="$(printf '%s\n' "$(declare -f make_busybox_root build_mongo)" "${MONGO_ENV[*]}" "$(hash_inputs "$HERE/images/busybox" "$HERE/images/mongo")" "$(busybox_version)" | sha256sum | cut -c1-16)"
+  hash="$(printf '%s\n' "$(declare -f make_busybox_root build_mongo)" "${MONGO_ENV[*]}" "$(hash_inputs "$HERE/images/busybox" "$HERE/images/mongo" "$HERE/images/services/kobo-backup-cron")" "$(busybox_version)" | sha256sum | cut -c1-16)"
   if image_has_hash "$image" "$hash"; then
     log "$image is up to date (hash $hash)"
     return 0
@@ -132,8 +132,9 @@ build_mongo() {
     root="$(mktemp -d)"
     make_busybox_root "$root"
     mkdir -p "$root/usr/local/lib" "$root/data/db" "$root/data/configdb"
-    install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" \
+    install -m 0755 "$HERE"/images/busybox/* "$HERE/images/mongo/mongod" "$HERE/images/mongo/mongodump" "$HERE/images/mongo/kobo-backup-to-disk" \
       "$HERE/images/mongo/mongorestore" "$root/usr/local/bin/"
+    install -m 0755 "$HERE/images/services/kobo-backup-cron" "$root/usr/local/bin/"
     install -m 0644 "$HERE/images/mongo/mongo-standin-common" "$root/usr/local/lib/"
     tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tarball.tmp.$$" . && mv "$tarball.tmp.$$" "$tarball"
     rm -rf "$root"

@@ -9,6 +9,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=run-conf.sh
+. "$HERE/run-conf.sh"
 # shellcheck source=tls-proxy.sh
 . "$HERE/tls-proxy.sh"
 
@@ -313,6 +315,7 @@ cmd_up() {
   fi
   set_env
   media_seed
+  [ "$GEN" = legacy ] || write_run_conf "$SDIR/kobo-install" # kobo-install came in 2020
   # Relative to the kobo-docker checkout (Compose's working_dir), as kobo lays them out.
   mkdir -p "$WORKDIR"/log/{nginx,redis_main,redis_cache,postgres,mongo,kpi,enketo_express} \
     "$WORKDIR"/backups/{postgres,mongo,redis} "$WORKDIR"/.vols/{db,mongo,redis_main_data,redis_cache_data}
@@ -432,6 +435,7 @@ cmd_up() {
     echo "redis_password=$REDIS_PASS"
     echo "stack_dir=$SDIR"
     echo "kobo_docker_dir=$WORKDIR"
+    [ "$GEN" = legacy ] || echo "kobo_install_dir=$SDIR/kobo-install"
     cat "$OUT"
   } >"$SDIR/up.out"
   rm -f "$OUT"

@@ -34,6 +34,7 @@ try
         Args = args,
         WebRootPath = WebRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
     });
+    WebRoot.UseBuildOutputAssets(builder);
     builder.Services.AddSingleton(new ConfigurationKeys()
         .Add<StorageOptions>(StorageOptions.Section)
         .Add<AuthOptions>(AuthOptions.Section)

@@ -24,7 +24,7 @@ public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _prefix }, realPort: true);
+        _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _prefix, ["KoboConsole:Http:KnownProxies:0"] = "127.0.0.1" }, realPort: true);
         var console = _app.StartRealServer();
         _proxy = await NginxProxy.StartAsync(TestBedKobo.RepoRoot(), console);
         _context = await _proxy.NewContextAsync(browser.Browser);

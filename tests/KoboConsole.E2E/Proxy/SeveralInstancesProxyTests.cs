@@ -30,6 +30,7 @@ public sealed partial class SeveralInstancesProxyTests(BrowserFixture browser, C
             ["KoboConsole:Storage:Provider"] = "PostgreSql",
             ["KoboConsole:Storage:ConnectionString"] = pg.ConnectionString,
             ["KoboConsole:Stack:Prefix"] = _prefix,
+            ["KoboConsole:Http:KnownProxies:0"] = "127.0.0.1",
         };
         _instances.Add(new ConsoleAppFactory(settings, realPort: true));
         _instances.Add(new ConsoleAppFactory(settings, realPort: true));

@@ -30,6 +30,25 @@ public sealed class BackupFailureTests(TestBedFixture fixture)
     }
 
     [Fact]
+    public async Task Postgres_RerunFailsDifferently_ItemKeepsTheFirstCause()
+    {
+        await using var h = await BackupHarness.StartAsync(fixture, "r");
+        // The first attempt fails with the cause, the rerun with a consequence (as after a killed container).
+        var fake = await BackupHarness.DockerAsync("exec", h.Postgres, "sh", "-c",
+            "printf '#!/bin/sh\\nif [ -e /tmp/kc-first ]; then echo \"pg_dump: error: consequence\" >&2; exit 4; fi\\ntouch /tmp/kc-first\\necho \"pg_dump: error: the cause\" >&2\\nexit 3\\n' > /usr/local/bin/pg_dump && chmod +x /usr/local/bin/pg_dump && rm -f /tmp/kc-first");
+        Assert.Equal(0, fake.ExitCode);
+
+        var run = await h.BackupAsync(BackupStores.Postgres);
+
+        Assert.Equal(RunStates.Failed, run.State);
+        var error = run.Items[0].Error!;
+        Assert.Contains("first attempt: ", error, StringComparison.Ordinal);
+        Assert.Contains("exited with code 3: pg_dump: error: the cause", error, StringComparison.Ordinal);
+        Assert.Contains("; rerun: ", error, StringComparison.Ordinal);
+        Assert.True(error.IndexOf("the cause", StringComparison.Ordinal) < error.IndexOf("consequence", StringComparison.Ordinal), error);
+    }
+
+    [Fact]
     public async Task Postgres_ContainerKilledMidDump_FailedWithReasonAndNoFileLeft()
     {
         await using var h = await BackupHarness.StartAsync(fixture, "k", NoRetry);

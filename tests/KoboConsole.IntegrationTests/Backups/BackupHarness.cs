@@ -37,18 +37,35 @@ internal sealed class BackupHarness : IAsyncDisposable
 
     public string KoboDockerDir => Stack.Values["kobo_docker_dir"];
 
-    public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null, bool realPort = false)
+    /// <param name="koboDirectory">
+    /// Relative to the stack's kobo-docker folder: "" leaves KoboConsole:Backups:Directory unset (the
+    /// console's default, <c>&lt;kobo-docker&gt;/backups/console</c>), "backups" sets it to kobo's own folder.
+    /// Null (and no <paramref name="directory"/>): a temporary folder of the test's own.
+    /// </param>
+    public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null,
+        bool realPort = false, string? koboDirectory = null)
     {
         var id = TestBedFixture.NewStackId("prefixed");
         var prefix = tag + id[^6..];
         var stack = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
-        var dir = directory ?? System.IO.Directory.CreateTempSubdirectory("kc-backups-").FullName;
+        var kobo = stack.Values["kobo_docker_dir"];
+        var dir = koboDirectory switch
+        {
+            "" => Path.Combine(kobo, "backups", BackupTargetResolver.ConsoleFolder),
+            { } relative => Path.Combine(kobo, relative),
+            null => directory ?? System.IO.Directory.CreateTempSubdirectory("kc-backups-").FullName,
+        };
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["KoboConsole:Stack:Prefix"] = prefix,
-            ["KoboConsole:Backups:Directory"] = dir,
         };
-        return new BackupHarness(fixture, stack, dir, directory is null, new ConsoleAppFactory(all, realPort: realPort));
+        if (koboDirectory != "")
+        {
+            all["KoboConsole:Backups:Directory"] = dir;
+        }
+
+        // The stack's own folder (removed with the stack) or the caller's is not ours to delete.
+        return new BackupHarness(fixture, stack, dir, directory is null && koboDirectory is null, new ConsoleAppFactory(all, realPort: realPort));
     }
 
     /// <summary>Runs a backup in the test's thread (the Hangfire path is tested through the API).</summary>
@@ -79,9 +96,19 @@ internal sealed class BackupHarness : IAsyncDisposable
         }
     }
 
-    public Task<string> CreateRunAsync(params string[] stores) =>
+    public Task<string> CreateRunAsync(params string[] stores) => CreateRunAsync(BackupTargets.Disk, stores);
+
+    public Task<string> CreateRunAsync(string target, string[] stores) =>
         App.Services.GetRequiredService<RunStore>().CreateAsync(BackupRunner.Kind, "test",
-            JsonSerializer.Serialize(new StartBackupRequest(stores, BackupTargets.Disk), BackupManifest.Json), CancellationToken.None);
+            JsonSerializer.Serialize(new StartBackupRequest(stores, target), BackupManifest.Json), CancellationToken.None);
+
+    /// <summary>Runs a backup to <paramref name="target"/> in the test's thread.</summary>
+    public async Task<RunView> BackupToAsync(string target, params string[] stores)
+    {
+        var runId = await CreateRunAsync(target, stores);
+        await WithinAsync(App.Services.GetRequiredService<BackupRunner>().RunAsync(runId, CancellationToken.None), App.Services.GetRequiredService<RunStore>(), runId);
+        return (await App.Services.GetRequiredService<RunStore>().GetAsync(runId, CancellationToken.None))!;
+    }
 
     public async Task<BackupManifest> ManifestAsync()
     {

@@ -53,6 +53,35 @@ public sealed class BackupsApiTests(TestBedFixture fixture)
     }
 
     [Fact]
+    public async Task PostBackups_SameStoreTwiceInOneMinute_SecondRefusedAtOnceFirstSucceeds()
+    {
+        await using var h = await BackupHarness.StartAsync(fixture, "m");
+        using var client = await ClientAsync(h.App);
+        // Both requests within one minute of kobo's name resolution: start early in a minute (a dump takes seconds).
+        while (DateTime.UtcNow.Second > 30)
+        {
+            await Task.Delay(500);
+        }
+
+        var first = await client.PostAsJsonAsync("/api/v1/backups", new { stores = PostgresOnly, target = "disk" });
+        var whileRunning = await client.PostAsJsonAsync("/api/v1/backups", new { stores = PostgresOnly, target = "disk" });
+        var run = await WaitFinishedAsync(client, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+        var afterwards = await client.PostAsJsonAsync("/api/v1/backups", new { stores = PostgresOnly, target = "disk" });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("succeeded", run.GetProperty("state").GetString());
+        foreach (var refused in new[] { whileRunning, afterwards })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+            Assert.Contains("one-minute resolution", detail, StringComparison.Ordinal);
+            Assert.Contains(run.GetProperty("id").GetString()!, detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, System.IO.Directory.GetFiles(Path.Combine(h.Directory, "postgres")).Length);
+    }
+
+    [Fact]
     public async Task PostBackups_InvalidFields_422NamesEachField()
     {
         await using var app = new ConsoleAppFactory();

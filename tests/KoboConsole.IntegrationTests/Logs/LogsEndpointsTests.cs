@@ -26,6 +26,37 @@ public sealed class LogsEndpointsTests(DockerFixture fixture) : LogsTestBase(fix
     }
 
     [Fact]
+    public async Task GetLogs_LinesWithSecrets_ValuesMaskedInTailAndDownload()
+    {
+        var id = await RunServiceAsync("kpi", """
+            echo 'DATABASE_URL=postgres://kobo:hunter2@postgres:5432/kpi'; echo 'PASSWORD: hunter2';
+            echo '{"user":"kobo","password":"hunter2"}'; echo 'Authorization: Bearer hunter2'; echo done; sleep 3600
+            """);
+        await using var app = NewApp();
+        using var http = await ClientAsync(app);
+        var tail = new Uri($"/api/v1/containers/{id[..12]}/logs?tail=10", UriKind.Relative);
+        var body = "";
+        using var waited = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!body.Contains("done", StringComparison.Ordinal))
+        {
+            await Task.Delay(100, waited.Token);
+            body = await http.GetStringAsync(tail, Timeout);
+        }
+
+        var download = await http.GetStringAsync(new Uri($"/logs/download?containers={id}", UriKind.Relative), Timeout);
+        using var probe = await http.GetAsync(new Uri($"/api/v1/containers/{id[..12]}/logs?tail=10&filter=hunter2", UriKind.Relative), Timeout);
+
+        Assert.DoesNotContain("hunter2", body, StringComparison.Ordinal);
+        Assert.Contains("postgres://kobo:***@postgres:5432/kpi", body, StringComparison.Ordinal);
+        Assert.Contains("PASSWORD: ***", body, StringComparison.Ordinal);
+        Assert.Contains("\"password\":\"***\"", body, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer ***", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", download, StringComparison.Ordinal);
+        Assert.Contains("PASSWORD: ***", download, StringComparison.Ordinal);
+        Assert.Equal("", await probe.Content.ReadAsStringAsync(Timeout));
+    }
+
+    [Fact]
     public async Task GetLogs_BadSinceAndUnknownContainer_ProblemDetails()
     {
         await using var app = NewApp();

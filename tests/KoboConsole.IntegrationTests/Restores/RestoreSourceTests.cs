@@ -14,6 +14,8 @@ namespace KoboConsole.IntegrationTests.Restores;
 [Collection(TestBedDefinition.Name)]
 public sealed class RestoreSourceTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>
 {
+    private static readonly string[] PostgresOnly = ["postgres"];
+
     [Fact]
     public async Task PostRestores_FromS3Backup_OriginalDataBackAndMaintenanceOff()
     {
@@ -46,6 +48,33 @@ public sealed class RestoreSourceTests(TestBedFixture fixture, S3rverFixture s3)
         Assert.All(run.GetProperty("items").EnumerateArray(), i => Assert.Equal("succeeded", i.GetProperty("state").GetString()));
         // The bytes came from S3 and hashed to the manifest's (checked in the pre-flight and again while streaming).
         Assert.Contains(run.GetProperty("log").EnumerateArray(), l => l.GetString()!.Contains("from the s3 target", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostRestores_DumpKobosCronLeftInItsOwnFolder_ListedReadOnlyAndRestored()
+    {
+        // The console writes to backups/console; kobo's cron writes to backups/postgres (bound at
+        // /srv/backups). The console lists kobo's files read-only and restores from them.
+        await using var h = await BackupHarness.StartAsync(fixture, "rc", koboDirectory: "");
+        using var client = await BackupsApiTests.ClientAsync(h.App);
+        await h.PsqlAsync("koboform", "CREATE TABLE known AS SELECT g FROM generate_series(1, 300) g");
+        var cron = await BackupHarness.DockerAsync("exec", h.Postgres, "kobo-backup-to-disk", "postgres");
+        Assert.True(cron.ExitCode == 0, cron.StdErr);
+        await h.PsqlAsync("koboform", "DELETE FROM known WHERE g > 9");
+
+        var catalog = (await client.GetFromJsonAsync<JsonElement>("/api/v1/backups?store=postgres")).EnumerateArray().ToList();
+        var entry = Assert.Single(catalog, e => e.GetProperty("name").GetString()!.StartsWith("postgres-koboform-", StringComparison.Ordinal));
+        Assert.Equal(BackupTargets.Kobo, entry.GetProperty("target").GetString());
+        Assert.Equal(BackupEntry.KoboOrigin, entry.GetProperty("origin").GetString());
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/api/v1/backups?target=kobo")).GetArrayLength());
+        var write = await client.PostAsJsonAsync("/api/v1/backups", new { stores = PostgresOnly, target = "kobo" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, write.StatusCode);
+
+        var run = await RestoreRunbookTests.RestoreAsync(client, new { backupIds = new[] { entry.GetProperty("id").GetString() }, confirm = "kobo.test", acceptUnverified = true });
+
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(run));
+        Assert.Equal("300", await h.PsqlAsync("koboform", "SELECT count(*) FROM known"));
+        Assert.True(File.Exists(Path.Combine(h.KoboDockerDir, "backups", "postgres", entry.GetProperty("name").GetString()!)), "the restore moved or removed kobo's file");
     }
 
     [Fact]

@@ -58,6 +58,8 @@ internal static class BadInputCases
         ("DELETE", "/api/v1/maintenance/windows/{x}", "id"),
         ("PUT", "/api/v1/backups/schedules/{x}", "id"),
         ("DELETE", "/api/v1/backups/schedules/{x}", "id"),
+        ("POST", "/api/v1/backups/kobo-cron/{x}/disable", "store"),
+        ("POST", "/api/v1/backups/kobo-cron/{x}/enable", "store"),
     ];
 
     private static readonly Dictionary<string, Case> All = Build();
@@ -108,6 +110,12 @@ internal static class BadInputCases
         cases["POST enable dateIso not a date"] = new("POST", "/api/v1/maintenance/enable", """{"dateIso":"0 2 * * *"}""", "dateIso");
         cases["POST users role unknown"] = new("POST", "/api/v1/users", """{"username":"newcomer","password":"password-of-newcomer","role":"root"}""", "role");
         cases["POST backups store traversal"] = new("POST", "/api/v1/backups", """{"stores":["../../etc"],"target":"disk"}""", "stores");
+        cases["POST backups s3 without a bucket"] = new("POST", "/api/v1/backups", """{"stores":["postgres"],"target":"s3"}""", "target");
+        cases["POST schedules s3 without a bucket"] = new("POST", SchedulePath("POST"), ScheduleBody.Replace("disk", "s3", StringComparison.Ordinal), "target");
+        cases["PUT schedules s3 without a bucket"] = new("PUT", SchedulePath("PUT"), ScheduleBody.Replace("disk", "s3", StringComparison.Ordinal), "target");
+        cases["POST enable email with placeholders"] = new("POST", "/api/v1/maintenance/enable", """{"email":"{{LINKS}}${x}@example.org"}""", "email");
+        cases["POST windows email with placeholders"] = new("POST", "/api/v1/maintenance/windows", """{"start":"2099-01-01T02:00:00Z","end":"2099-01-01T04:00:00Z","email":"{{LINKS}}${x}@example.org"}""", "email");
+        cases["POST preflight duplicate ids"] = new("POST", "/api/v1/restores/preflight", $$"""{"backupIds":[{{string.Join(',', Enumerable.Repeat("\"0123456789abcdef0123\"", 5_000))}}]}""", "backupIds");
         cases["POST backups not json"] = new("POST", "/api/v1/backups", """{"stores":[""", "stores");
         foreach (var (what, cron) in new[] { ("minute 61", "61 * * * *"), ("words", "every day"), ("six fields", "0 0 2 * * *"), ("empty", "") })
         {

@@ -46,8 +46,10 @@ public sealed class CookieAndFormTests
     [Fact]
     public async Task Login_ForwardedProtoHttpsFromTrustedProxy_SetsSecureCookie()
     {
-        // The real server on loopback: the request comes from 127.0.0.1, which is always a trusted proxy.
-        await using var app = new ConsoleAppFactory(RoleClients.NoDocker(), realPort: true);
+        // The real server on loopback: the request comes from 127.0.0.1, configured as the proxy.
+        var settings = RoleClients.NoDocker();
+        settings["KoboConsole:Http:KnownProxies:0"] = "127.0.0.1";
+        await using var app = new ConsoleAppFactory(settings, realPort: true);
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.StartRealServer() };
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
 
@@ -55,6 +57,19 @@ public sealed class CookieAndFormTests
 
         var antiforgery = Assert.Single(SetCookies(page), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
         Assert.Contains("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Login_ForwardedProtoFromLoopbackWithoutConfiguredProxy_Ignored()
+    {
+        await using var app = new ConsoleAppFactory(RoleClients.NoDocker(), realPort: true);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.StartRealServer() };
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+
+        using var page = await client.GetAsync(new Uri("/login", UriKind.Relative));
+
+        var antiforgery = Assert.Single(SetCookies(page), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        Assert.DoesNotContain("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -57,6 +57,28 @@ public sealed class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenEndpoint_SpoofedForwardedForFromLoopbackWithoutProxy_StillLimited()
+    {
+        // The real server, so requests come from 127.0.0.1 (the in-memory test server has no address).
+        await using var app = new ConsoleAppFactory(RoleClients.NoDocker(), realPort: true);
+        using var client = new HttpClient { BaseAddress = app.StartRealServer() };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= LoginRateLimit.PermitsPerMinute; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens")
+            {
+                Content = JsonContent.Create(new { username = $"nobody{i}", password = "whatever-wrong", name = "x" }),
+            };
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i + 1}");
+            using var response = await client.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses.Take(LoginRateLimit.PermitsPerMinute), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Fact]
     public async Task Readyz_DatabaseAndEngineUp_IsReady()
     {
         using var client = _app.CreateBrowserLikeClient();

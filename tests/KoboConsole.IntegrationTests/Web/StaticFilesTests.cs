@@ -22,6 +22,40 @@ public sealed partial class StaticFilesTests
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "wwwroot/css/console.css")), css);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BuildOutput_InProduction_ServesAppAndMudBlazorFiles(bool fromProjectDirectory)
+    {
+        // The web project's own build output, as `cd src/KoboConsole.Web; dotnet bin/Debug/net10.0/KoboConsole.Web.dll`
+        // runs it (MudBlazor's files and blazor.web.js answered 500 there) or from another directory.
+        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
+        var project = Path.Combine(RepoRoot, "src", "KoboConsole.Web");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "KoboConsole.Web.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build the web project first.");
+        var elsewhere = Directory.CreateTempSubdirectory("koboconsole-cwd-").FullName;
+        try
+        {
+            using var process = await ConsoleProcess.StartAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, dll, fromProjectDirectory ? project : elsewhere);
+            Assert.True(await process.WaitForHealthyAsync(TimeSpan.FromSeconds(60)), process.Stdout + process.Stderr);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{process.Port}") };
+
+            foreach (var asset in new[] { "_content/MudBlazor/MudBlazor.min.css", "_content/MudBlazor/MudBlazor.min.js", "_framework/blazor.web.js", "css/console.css", "js/console.js" })
+            {
+                using var response = await http.GetAsync(new Uri("/" + asset, UriKind.Relative));
+                Assert.True(response.IsSuccessStatusCode, $"{asset}: {(int)response.StatusCode}");
+                Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 0, asset);
+            }
+
+            var css = await http.GetStringAsync(new Uri("/css/console.css", UriKind.Relative));
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "wwwroot/css/console.css")), css);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task PublishOutput_ServesTopLevelWwwrootFingerprinted()
     {

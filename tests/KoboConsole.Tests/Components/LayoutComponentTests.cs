@@ -16,7 +16,7 @@ public sealed class LayoutComponentTests : MudComponentTest
         var nav = Ctx.Render<NavMenu>();
 
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs"], links);
+        Assert.Equal(["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs", "/api-reference"], links);
     }
 
     [Fact]

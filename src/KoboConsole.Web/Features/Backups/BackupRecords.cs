@@ -16,7 +16,14 @@ public static class BackupTargets
     public const string Disk = "disk";
     public const string S3 = "s3";
 
+    /// <summary>kobo's own disk backups (<see cref="KoboFolderTarget"/>): listed and restored from, never written.</summary>
+    public const string Kobo = "kobo";
+
+    /// <summary>Targets a backup can be written to.</summary>
     public static readonly IReadOnlyList<string> All = [Disk, S3];
+
+    /// <summary>Where the catalog lists backups from (and restores read).</summary>
+    public static readonly IReadOnlyList<string> Readable = [Disk, S3, Kobo];
 }
 
 /// <summary>Where a backup item's bytes come from (recorded in the manifest).</summary>
@@ -48,7 +55,11 @@ public sealed record ItemFacts(IReadOnlyDictionary<string, long>? RowCounts = nu
 /// <summary>A backup item failed for a reason a person can act on.</summary>
 public sealed class BackupItemException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>One backup in the catalog (<c>GET /api/v1/backups</c>).</summary>
+/// <summary>
+/// One backup in the catalog (<c>GET /api/v1/backups</c>). <see cref="Status"/> is <c>missing</c> when a
+/// manifest lists the file but the target no longer holds it (<see cref="MissingSince"/>: when the
+/// console first noticed); such an entry is never a restore source.
+/// </summary>
 public sealed record BackupEntry(
     string Id,
     string Store,
@@ -58,10 +69,16 @@ public sealed record BackupEntry(
     DateTimeOffset CreatedAt,
     string? Sha256,
     string Origin,
-    string? RunId)
+    string? RunId,
+    string Status = BackupEntry.Ok,
+    DateTimeOffset? MissingSince = null)
 {
     public const string ConsoleOrigin = "console";
     public const string KoboOrigin = "kobo";
+    public const string Ok = "ok";
+    public const string Missing = "missing";
+
+    public bool IsMissing => Status == Missing;
 }
 
 /// <summary>POST /api/v1/backups.</summary>

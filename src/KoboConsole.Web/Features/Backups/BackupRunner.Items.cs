@@ -68,6 +68,7 @@ public sealed partial class BackupRunner
     private async Task<ManifestItem?> RunItemAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, CancellationToken ct)
     {
         var attempts = 1 + options.CurrentValue.ItemRetries;
+        string? firstReason = null;
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
             var started = time.GetUtcNow();
@@ -93,7 +94,15 @@ public sealed partial class BackupRunner
                 if (attempt < attempts && ex is not (IOException or UnauthorizedAccessException))
                 {
                     await runs.LogAsync(runId, $"{item.FileName}: failed ({reason}); rerunning once.", ct);
+                    firstReason ??= reason;
                     continue;
+                }
+
+                // The first failure is usually the cause (a killed container); the rerun's error
+                // (the container is gone) alone would hide it.
+                if (firstReason is not null && firstReason != reason)
+                {
+                    reason = $"first attempt: {firstReason}; rerun: {reason}";
                 }
 
                 await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, reason, CancellationToken.None);

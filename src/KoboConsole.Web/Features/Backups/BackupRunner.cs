@@ -71,7 +71,7 @@ public sealed partial class BackupRunner(
             }
 
             ct.ThrowIfCancellationRequested();
-            var target = await targets.GetAsync(targetKind, ct);
+            var target = await targets.GetForWritingAsync(targetKind, ct);
             using var disposeTarget = target as IDisposable;
             var plan = await planner.PlanAsync(stores, started, ct);
             if (forRestore)

@@ -1,5 +1,6 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Backups.KoboCron;
 using KoboConsole.Web.Features.Backups.Schedules;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,6 +13,9 @@ public static class BackupsEndpoints
         var api = app.MapGroup("/api/v1/backups");
         api.MapGet("", ListAsync).RequireAuthorization(Roles.Viewer);
         api.MapPost("", StartAsync).RequireAuthorization(Roles.Operator);
+        api.MapGet("/move-to-safety", ScanAsync).RequireAuthorization(Roles.Viewer);
+        api.MapPost("/move-to-safety", MoveAsync).RequireAuthorization(Roles.Operator);
+        app.MapKoboCron();
         return app.MapBackupSchedules();
     }
 
@@ -23,9 +27,9 @@ public static class BackupsEndpoints
             errors["store"] = [$"'{(store.Length > 64 ? store[..64] + "…" : store)}' is not a store; use {string.Join(", ", BackupStores.All)} or leave it out."];
         }
 
-        if (target is not null && !BackupTargets.All.Contains(target))
+        if (target is not null && !BackupTargets.Readable.Contains(target))
         {
-            errors["target"] = [$"'{target}' is not a target; use {string.Join(" or ", BackupTargets.All)} or leave it out."];
+            errors["target"] = [$"'{(target.Length > 64 ? target[..64] + "…" : target)}' is not a target; use {string.Join(", ", BackupTargets.Readable)} or leave it out."];
         }
 
         if (errors.Count > 0)
@@ -43,9 +47,9 @@ public static class BackupsEndpoints
         }
     }
 
-    private static async Task<IResult> StartAsync([FromBody] StartBackupRequest request, BackupService backups, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> StartAsync([FromBody] StartBackupRequest request, BackupService backups, BackupTargetResolver targets, HttpContext http, CancellationToken ct)
     {
-        var errors = BackupService.Validate(request);
+        var errors = BackupService.Validate(request, targets.S3Configured);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
@@ -58,7 +62,27 @@ public static class BackupsEndpoints
         }
         catch (BackupItemException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "A restore is running", detail: ex.Message);
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backup cannot start now", detail: ex.Message);
+        }
+    }
+
+    /// <summary>Console backups still in kobo's folders, where kobo's cron deletes them.</summary>
+    private static async Task<IResult> ScanAsync(SafetyMove move, CancellationToken ct)
+    {
+        var scan = await move.ScanAsync(ct);
+        return Results.Ok(new { scan.From, scan.To, scan.Endangered, scan.Items });
+    }
+
+    private static async Task<IResult> MoveAsync(SafetyMove move, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var result = await move.MoveAsync(AuditLog.ActorOf(http.User), ct);
+            return Results.Ok(new { result.Moved, result.AlreadyGone, result.Problems, result.Manifests, result.Summary });
+        }
+        catch (BackupItemException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The backups cannot be moved", detail: ex.Message);
         }
     }
 }

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Backups.KoboCron;
 using KoboConsole.Web.Features.Backups.Schedules;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Configuration;
@@ -17,8 +18,14 @@ public static class BackupsModule
         builder.Services.AddSingleton<BackupWebhook>();
         builder.Services.AddHttpClient(BackupWebhook.ClientName);
         builder.Services.AddSingleton<BackupPlanner>();
+        builder.Services.AddSingleton<KoboBindGuard>();
         builder.Services.AddSingleton<BackupTargetResolver>();
         builder.Services.AddSingleton<BackupCatalog>();
+        builder.Services.AddSingleton<MissingBackups>();
+        builder.Services.AddSingleton<IMigrationSource, CatalogMigrations>();
+        builder.Services.AddTransient<CatalogCheckJob>();
+        builder.Services.AddHostedService<CatalogCheckStartup>();
+        builder.Services.AddSingleton<SafetyMove>();
         builder.Services.AddSingleton<BackupRunner>();
         builder.Services.AddSingleton<IRunCleanup, BackupRunCleanup>();
         builder.Services.AddSingleton<S3Status>();
@@ -31,6 +38,7 @@ public static class BackupsModule
         builder.Services.AddSingleton<KoboScheduleImport>();
         builder.Services.AddTransient<ScheduledBackupJob>();
         builder.Services.AddHostedService<SchedulesStartup>();
+        builder.Services.AddSingleton<KoboCronService>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -21,6 +22,7 @@ public sealed partial class BackupsPage
     private IReadOnlyList<RunView> _runs = [];
     private IReadOnlyList<BackupEntry>? _catalog;
     private string? _catalogError;
+    private string? _diskProblem;
     private string[] _chartLabels = [];
     private List<ChartSeries<double>> _chartSeries = [];
     private Timer? _timer;
@@ -46,6 +48,15 @@ public sealed partial class BackupsPage
     {
         _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
         await LoadCatalogAsync();
+        try
+        {
+            _diskProblem = await Targets.DiskProblemAsync(_cts.Token);
+        }
+        catch (DockerException)
+        {
+            // A host that does not answer: the backup run checks again and says so.
+        }
+
         _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -102,7 +113,7 @@ public sealed partial class BackupsPage
         {
             var user = (await Auth.GetAuthenticationStateAsync()).User;
             var request = new StartBackupRequest(BackupStores.All.Where(_selected.Contains).ToList(), _target);
-            var errors = BackupService.Validate(request);
+            var errors = BackupService.Validate(request, Targets.S3Configured);
             if (errors.Count > 0)
             {
                 Snackbar.Add(string.Join(" ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")), Severity.Error);

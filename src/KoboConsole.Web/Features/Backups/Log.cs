@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Removed {Count} partial backup file(s) under {Root} left by a stopped console")]
     public static partial void PartialsSwept(ILogger logger, int count, string root);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Backup {Name} on target {Target} (run {RunId}) is missing: its manifest lists it but the file or object is gone")]
+    public static partial void BackupMissing(ILogger logger, string name, string target, string runId);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "The hourly catalog check failed: {Reason}")]
+    public static partial void CatalogCheckFailed(ILogger logger, string reason);
 }

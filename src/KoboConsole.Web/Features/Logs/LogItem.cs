@@ -10,6 +10,13 @@ public sealed record LogItem(string Container, string ContainerName, DateTimeOff
     public const string Gap = "gap";
     public const string Notice = "notice";
 
+    /// <summary>
+    /// The line with secrets masked (<see cref="SecretMask"/>). Masking here, where every line is
+    /// made, covers the page, the hub, the REST tail and downloads alike, and filters match the
+    /// masked text, so a filter cannot probe a secret's value either.
+    /// </summary>
+    public string Text { get; init; } = SecretMask.Text(Text);
+
     public bool IsMarker => Stream is Gap or Notice;
 
     /// <summary>

@@ -12,8 +12,12 @@ public sealed class LogRequestException(string message) : Exception(message);
 /// </summary>
 public sealed class LogSources(StackDiscovery discovery, IDockerHosts hosts)
 {
-    /// <summary>Where kobo's nginx and Redis write their log files (kobo-reference §6).</summary>
-    public static readonly IReadOnlyList<string> FileGlobs = ["/var/log/nginx/*.log", "/var/log/redis/*.log"];
+    /// <summary>
+    /// Where kobo writes log files (kobo-reference §6): nginx's and Redis's own, and /srv/logs, bound
+    /// to log/&lt;service&gt;/ in postgres and mongo (their backup jobs' backup.log) and kpi (its logs).
+    /// Redis's backup job logs to /var/log/redis/backup.log.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FileGlobs = ["/var/log/nginx/*.log", "/var/log/redis/*.log", "/srv/logs/*.log"];
 
     public async Task<IReadOnlyList<KoboContainer>> ResolveContainersAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {

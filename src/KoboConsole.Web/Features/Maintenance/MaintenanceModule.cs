@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Maintenance.KoboInstall;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
 
@@ -12,6 +13,7 @@ public static class MaintenanceModule
         builder.Services.AddSingleton<EdgeCheck>();
         builder.Services.AddSingleton<EdgeCertificates>();
         builder.Services.AddSingleton<MaintenanceSwitch>();
+        builder.Services.AddSingleton<KoboInstallConfig>();
         builder.Services.AddSingleton<MaintenanceService>();
         builder.Services.AddSingleton<MaintenanceWindows>();
         builder.Services.AddTransient<MaintenanceWindowJobs>();

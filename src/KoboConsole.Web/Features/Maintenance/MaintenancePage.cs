@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KoboConsole.Web.Features.Maintenance;
 
@@ -23,10 +23,15 @@ public sealed record PublicSite(string? Domain, string Scheme = "https", string 
 /// Renders the public maintenance page from the console's template (<c>wwwroot/maintenance/page.html</c>).
 /// Every value is HTML-escaped here, whatever validation let through.
 /// </summary>
-public static class MaintenancePage
+public static partial class MaintenancePage
 {
     public const string TemplatePath = "maintenance/page.html";
 
+    /// <summary>
+    /// One pass over the template: each <c>{{NAME}}</c> is replaced by its value, and values are never
+    /// scanned again, so a value that contains <c>{{LINKS}}</c> (or <c>${x}</c>) stays literal text.
+    /// Unknown placeholders are left as they are.
+    /// </summary>
     public static string Render(string template, MaintenanceFields fields, PublicSite site)
     {
         static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
@@ -35,15 +40,17 @@ public static class MaintenancePage
             : "Questions? Please contact your administrator.";
         var worldClock = "https://www.timeanddate.com/worldclock/fixedtime.html?iso=" + Uri.EscapeDataString(fields.DateIso);
         var siteName = site.Domain is null ? "KoboToolbox" : $"KoboToolbox ({site.Domain})";
-        return new StringBuilder(template)
-            .Replace("{{SITE_NAME}}", E(siteName))
-            .Replace("{{ETA}}", E(fields.Eta))
-            .Replace("{{DATE_STR}}", E(fields.DateStr))
-            .Replace("{{DATE_ISO}}", E(fields.DateIso))
-            .Replace("{{WORLD_CLOCK_URL}}", E(worldClock))
-            .Replace("{{CONTACT}}", contact)
-            .Replace("{{LINKS}}", Links(site))
-            .ToString();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SITE_NAME"] = E(siteName),
+            ["ETA"] = E(fields.Eta),
+            ["DATE_STR"] = E(fields.DateStr),
+            ["DATE_ISO"] = E(fields.DateIso),
+            ["WORLD_CLOCK_URL"] = E(worldClock),
+            ["CONTACT"] = contact,
+            ["LINKS"] = Links(site),
+        };
+        return Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
     }
 
     private static string Links(PublicSite site)
@@ -94,6 +101,9 @@ public static class MaintenancePage
 
             """;
     }
+
+    [GeneratedRegex(@"\{\{([A-Z_]+)\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 
     /// <summary>Where the bundle lives inside the maintenance container.</summary>
     public const string BundleDirectory = "/etc/kobo-maintenance";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Maintenance.KoboInstall;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Metrics;
@@ -16,7 +17,7 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// </summary>
 public sealed class MaintenanceService(
     StackDiscovery discovery, MaintenanceSwitch @switch, Leases leases, AuditLog audit, IDockerHosts hosts,
-    IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ConsoleMetrics metrics, ILogger<MaintenanceService> logger)
+    IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ConsoleMetrics metrics, KoboInstallConfig koboInstall, ILogger<MaintenanceService> logger)
 {
     public const string LeaseName = "maintenance-toggle";
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(10);
@@ -39,9 +40,14 @@ public sealed class MaintenanceService(
         return new MaintenanceStatus(state, fields, since, targets.Select(t => new HostMaintenanceState(t.Host, t.State)).ToList(), error, holder?.Holder);
     }
 
-    /// <summary>The contact kobo's own configuration names (kpi's environment), or the configured default.</summary>
+    /// <summary>The contact kobo's own configuration names (kobo-install's maintenance contact, then kpi's environment), or the configured default.</summary>
     public async Task<string?> DefaultEmailAsync(CancellationToken cancellationToken)
     {
+        if ((await koboInstall.ReadAsync(cancellationToken)).Settings?.MaintenanceEmail is { } fromRunConf && MaintenanceValidation.IsEmail(fromRunConf))
+        {
+            return fromRunConf;
+        }
+
         var kpis = (await discovery.DiscoverAsync(false, cancellationToken)).Service("kpi");
         var kpi = kpis.Count > 0 ? kpis[0] : null;
         if (kpi is not null)
@@ -72,26 +78,31 @@ public sealed class MaintenanceService(
         var nginx = (await discovery.DiscoverAsync(false, cancellationToken)).Service("nginx");
         try
         {
-            return nginx.Count == 0 ? new PublicSite(null) : PublicSite.FromEnv((await hosts.Get(nginx[0].Host).InspectContainerAsync(nginx[0].Id, cancellationToken)).Env);
+            var site = nginx.Count == 0 ? new PublicSite(null) : PublicSite.FromEnv((await hosts.Get(nginx[0].Host).InspectContainerAsync(nginx[0].Id, cancellationToken)).Env);
+            return site.Domain is null ? await FromRunConfAsync(site, cancellationToken) : site;
         }
         catch (DockerException)
         {
-            return new PublicSite(null);
+            return await FromRunConfAsync(new PublicSite(null), cancellationToken);
         }
     }
+
+    /// <summary>kobo-install's domain when nginx does not say (nginx stopped, or a front end elsewhere).</summary>
+    private async Task<PublicSite> FromRunConfAsync(PublicSite site, CancellationToken cancellationToken) =>
+        (await koboInstall.ReadAsync(cancellationToken)).Settings?.PublicDomain is { Length: > 0 } domain ? site with { Domain = domain } : site;
 
     public string Template => File.ReadAllText(env.WebRootFileProvider.GetFileInfo(MaintenancePage.TemplatePath).PhysicalPath
         ?? throw new FileNotFoundException("The maintenance page template is missing from wwwroot.", MaintenancePage.TemplatePath));
 
     public Task<MaintenanceStatus> EnableAsync(MaintenanceFields fields, string actor, CancellationToken cancellationToken) =>
-        ToggleAsync("maintenance.enable", actor, Describe(fields), t => t.All(h => h.State == "down")
+        ToggleAsync("maintenance.enable", true, actor, Describe(fields), t => t.All(h => h.State == "down")
             ? "Neither nginx nor a maintenance page runs, so there is no port to publish: use \"Restore nginx\" first."
             : null, (t, ct) => @switch.EnableAsync(t, fields, Template, actor, ct), cancellationToken);
 
     public Task<MaintenanceStatus> DisableAsync(string actor, CancellationToken cancellationToken) =>
-        ToggleAsync("maintenance.disable", actor, null, _ => null, @switch.DisableAsync, cancellationToken);
+        ToggleAsync("maintenance.disable", false, actor, null, _ => null, @switch.DisableAsync, cancellationToken);
 
-    private async Task<MaintenanceStatus> ToggleAsync(string action, string actor, string? details,
+    private async Task<MaintenanceStatus> ToggleAsync(string action, bool enabling, string actor, string? details,
         Func<IReadOnlyList<FrontEndHost>, string?> refuse, Func<FrontEndHost, CancellationToken, Task<HostSwap>> apply, CancellationToken cancellationToken)
     {
         await using var lease = await leases.TryAcquireAsync(LeaseName, actor, LeaseTtl, cancellationToken);
@@ -140,6 +151,12 @@ public sealed class MaintenanceService(
         foreach (var swap in done)
         {
             await swap.CommitAsync(CancellationToken.None);
+        }
+
+        // kobo-install's start honours its own flag: keep it in step, or say why it is not.
+        if (await koboInstall.KeepMaintenanceInStepAsync(enabling, CancellationToken.None) is { } notInStep)
+        {
+            details = Join(details, notInStep);
         }
 
         var checkedVia = string.Join("; ", done.Where(d => d.CheckedVia is not null).Select(d => $"{d.Host}: {d.CheckedVia}"));

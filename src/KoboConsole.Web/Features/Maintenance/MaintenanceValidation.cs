@@ -42,17 +42,19 @@ public static partial class MaintenanceValidation
         var email = request.Email?.Trim() is { Length: > 0 } m ? m : defaults.Email;
         if (email is not null && !IsEmail(email))
         {
-            errors["email"] = ["use one e-mail address such as support@example.org, or leave it empty."];
+            errors["email"] = ["use one plain e-mail address such as support@example.org (letters, digits and . _ % + - before the @), or leave it empty."];
         }
 
         return errors.Count > 0 ? (null, errors) : (new MaintenanceFields(eta, dateIso, dateStr, email), errors);
     }
 
-    public static bool IsEmail(string email) => email.Length <= 254 && Email().IsMatch(email);
+    public static bool IsEmail(string email) => email.Length <= 254 && email.IndexOf('@', StringComparison.Ordinal) <= 64 && Email().IsMatch(email);
 
     [GeneratedRegex(@"^[\p{L}\p{N} .,:;'()\-/!?+]+$")]
     private static partial Regex SimpleText();
 
-    [GeneratedRegex(@"^[A-Za-z0-9.!#$%'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
+    // A plain address: letters, digits and . _ % + - before the @ (no { } $ < > or quotes, which
+    // the page would only ever show as text anyway), a dotted host name after it.
+    [GeneratedRegex(@"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
     private static partial Regex Email();
 }

@@ -22,12 +22,13 @@ public sealed class RestorePreflight(
         Func<string, CancellationToken, Task> log, CancellationToken cancellationToken)
     {
         var checks = new List<PreflightCheck>();
-        var (found, missing, opened) = await sources.ResolveAsync(ids, cancellationToken);
+        // Each backup is resolved and hashed once, however often a caller names it.
+        var (found, missing, opened) = await sources.ResolveAsync([.. ids.Distinct(StringComparer.Ordinal)], cancellationToken);
         try
         {
             checks.Add(missing.Count == 0
                 ? new PreflightCheck("backups found", true, true, $"{found.Count} backup(s) found in the catalog.")
-                : new PreflightCheck("backups found", false, true, $"not in the catalog of any target: {string.Join(", ", missing)}; list them with GET /api/v1/backups."));
+                : new PreflightCheck("backups found", false, true, $"cannot be restored: {string.Join("; ", missing)}. List backups with GET /api/v1/backups."));
             var items = found.Select(f => f.Item).ToList();
             foreach (var twice in items.GroupBy(i => i.Scope).Where(g => g.Count() > 1))
             {

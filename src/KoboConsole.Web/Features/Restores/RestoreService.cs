@@ -25,10 +25,6 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
         {
             errors["backupIds"] = [problem];
         }
-        else if (request.BackupIds!.Distinct(StringComparer.Ordinal).Count() != request.BackupIds!.Count)
-        {
-            errors["backupIds"] = ["names a backup twice."];
-        }
 
         if (string.IsNullOrWhiteSpace(request.Confirm))
         {
@@ -43,10 +39,14 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
         return errors;
     }
 
-    /// <summary>Why a list of backup ids is not well formed (never echoing what was sent), or null.</summary>
+    /// <summary>
+    /// Why a list of backup ids is not well formed (never echoing what was sent), or null. A backup
+    /// named twice is refused here, before the pre-flight would hash the same file again per copy.
+    /// </summary>
     public static string? BackupIdsProblem(IReadOnlyList<string>? ids) =>
         ids is null || ids.Count == 0 ? "is required: one or more backup ids from GET /api/v1/backups."
         : ids.Any(id => !BackupIds.IsWellFormed(id)) ? "holds something that is not a backup id (20 lower-case hex digits); take the ids from GET /api/v1/backups."
+        : ids.Distinct(StringComparer.Ordinal).Count() != ids.Count ? "names a backup twice; list each backup id once."
         : null;
 
     /// <summary>The same checks the run starts with, for the wizard's plan; nothing is touched.</summary>
@@ -71,7 +71,7 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
         var errors = new Dictionary<string, string[]>();
         if (missing.Count > 0)
         {
-            errors["backupIds"] = [$"not in the catalog: {string.Join(", ", missing)}; list backups with GET /api/v1/backups."];
+            errors["backupIds"] = [$"cannot be restored: {string.Join("; ", missing)}. List backups with GET /api/v1/backups."];
         }
         else if (found.Where(f => !f.Item.Verified).Select(f => f.Item.Entry.Name).ToList() is { Count: > 0 } unverified && request.AcceptUnverified != true)
         {

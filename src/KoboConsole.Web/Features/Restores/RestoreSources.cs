@@ -7,6 +7,7 @@ namespace KoboConsole.Web.Features.Restores;
 public sealed class RestoreSources(BackupTargetResolver targets)
 {
     /// <summary>A resolved backup and the target it lives in (the caller disposes the targets).</summary>
+    /// <remarks><c>Missing</c> from <see cref="ResolveAsync"/> holds one sentence per id that cannot be used: unknown, or missing (its file gone).</remarks>
     public sealed record Found(RestoreItem Item, IBackupTarget Target);
 
     public async Task<(IReadOnlyList<Found> Found, IReadOnlyList<string> Missing, IReadOnlyList<IBackupTarget> Opened)> ResolveAsync(
@@ -14,7 +15,7 @@ public sealed class RestoreSources(BackupTargetResolver targets)
     {
         var opened = new List<IBackupTarget>();
         var found = new Dictionary<string, Found>(StringComparer.Ordinal);
-        string[] kinds = targets.S3Configured ? [BackupTargets.Disk, BackupTargets.S3] : [BackupTargets.Disk];
+        var kinds = await targets.ReadableKindsAsync(cancellationToken);
         foreach (var kind in kinds)
         {
             if (found.Count == ids.Count)
@@ -37,7 +38,18 @@ public sealed class RestoreSources(BackupTargetResolver targets)
             }
         }
 
-        var missing = ids.Where(id => !found.ContainsKey(id)).ToList();
+        // A missing entry (its file gone) says why instead of only "not in the catalog".
+        var notFound = ids.Where(id => !found.ContainsKey(id)).ToList();
+        var gone = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var target in notFound.Count > 0 ? opened : [])
+        {
+            foreach (var (id, why) in await BackupCatalog.MissingAsync(target, notFound, cancellationToken))
+            {
+                gone.TryAdd(id, why);
+            }
+        }
+
+        var missing = notFound.Select(id => gone.GetValueOrDefault(id, $"{id} is not in the catalog")).ToList();
         return (ids.Where(found.ContainsKey).Select(id => found[id]).ToList(), missing, opened);
     }
 

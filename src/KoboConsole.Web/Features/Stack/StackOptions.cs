@@ -16,4 +16,10 @@ public sealed class StackOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.RegularExpression("^[a-z0-9][a-z0-9_.-]*$|^$", ErrorMessage = "use lowercase letters, digits, '.', '_' or '-', as kobo-install's docker prefix does.")]
     public string? Prefix { get; set; }
+
+    /// <summary>
+    /// kobo-install's folder (the one holding its <c>.run.conf</c>); unset = looked for beside or
+    /// above the kobo-docker folder the containers were started from.
+    /// </summary>
+    public string? KoboInstallDir { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
@@ -74,7 +75,7 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
         {
             await foreach (var line in engine.ReadLogsAsync(id, new LogQuery { Tail = ContainerDetailView.LogLines }, cancellationToken))
             {
-                logs.Add(line with { Text = SecretMask.MaskUrlCredentials(line.Text) });
+                logs.Add(line with { Text = SecretMask.Text(line.Text) });
             }
         }
         catch (DockerException ex)

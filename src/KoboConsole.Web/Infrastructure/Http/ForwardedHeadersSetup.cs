@@ -10,7 +10,7 @@ public sealed class ProxyOptions
 {
     public const string Section = "KoboConsole:Http";
 
-    /// <summary>Addresses of trusted proxies (loopback is always trusted).</summary>
+    /// <summary>Addresses of trusted proxies; loopback only when listed (127.0.0.1, ::1) or inside a listed network.</summary>
     public List<string> KnownProxies { get; set; } = [];
 
     /// <summary>Networks of trusted proxies in CIDR form, e.g. 172.18.0.0/16 for a proxy container.</summary>
@@ -20,7 +20,10 @@ public sealed class ProxyOptions
 /// <summary>
 /// X-Forwarded-For and X-Forwarded-Proto from a trusted proxy become the request's client address
 /// and scheme, so cookies get Secure behind a TLS proxy and the login rate limit counts clients,
-/// not the proxy. The Host header is not taken from X-Forwarded-Host: the proxy passes Host itself.
+/// not the proxy. Only the configured proxies are trusted: ASP.NET Core's default trusts loopback,
+/// which let any local process (or a proxy that passes the header on unchecked) pick a fresh
+/// rate-limit bucket per spoofed address. The Host header is not taken from X-Forwarded-Host: the
+/// proxy passes Host itself.
 /// </summary>
 public static class ForwardedHeadersSetup
 {
@@ -30,7 +33,15 @@ public static class ForwardedHeadersSetup
         builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((o, proxies) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // ASP.NET Core trusts loopback by default, and every address once both lists are empty:
+            // with no proxy configured, no forwarded header is read at all.
+            var configured = proxies.Value.KnownProxies.Count > 0 || proxies.Value.KnownNetworks.Count > 0;
+            o.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list holds 127.0.0.0/8 by default too
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var address in proxies.Value.KnownProxies)
             {
                 o.KnownProxies.Add(IPAddress.Parse(address));

@@ -25,4 +25,20 @@ public static class WebRoot
 
         return own;
     }
+
+    /// <summary>
+    /// A build output (<c>dotnet bin/Debug/net10.0/KoboConsole.Web.dll</c>) has no copies of the
+    /// static files, only a manifest saying where they are (the project's wwwroot, MudBlazor's
+    /// package): ASP.NET Core reads it in Development only, so in any other environment every
+    /// stylesheet and script answered 500. The manifest exists beside the dll only in a build
+    /// output (a publish output has the files themselves), so read it whenever it is there.
+    /// </summary>
+    public static void UseBuildOutputAssets(WebApplicationBuilder builder)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, builder.Environment.ApplicationName + ".staticwebassets.runtime.json");
+        if (!builder.Environment.IsDevelopment() && File.Exists(manifest))
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
+    }
 }

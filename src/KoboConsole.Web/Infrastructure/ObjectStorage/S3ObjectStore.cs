@@ -17,7 +17,8 @@ internal sealed class S3ObjectStore : IObjectStore
     {
         _options = options;
         Bucket = options.Bucket ?? throw new ObjectStoreException("no S3 bucket is configured: set KoboConsole:Backups:S3:Bucket.");
-        _prefix = string.IsNullOrWhiteSpace(options.Prefix) ? "" : options.Prefix.Trim('/') + "/";
+        // Validated at start (S3Options.Validate): never empty nor in kobo's pruned folders in the app.
+        _prefix = options.EffectivePrefix;
         var config = new AmazonS3Config
         {
             ForcePathStyle = options.ForcePathStyle,

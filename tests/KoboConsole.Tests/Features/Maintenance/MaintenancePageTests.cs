@@ -20,6 +20,20 @@ public sealed class MaintenancePageTests
     }
 
     [Fact]
+    public void Render_PlaceholderInValues_StaysLiteral()
+    {
+        // Values straight to Render, as if validation had let them through.
+        var fields = new MaintenanceFields("{{LINKS}} ${ETA}", "20261126T0200", "{{CONTACT}}", "{{LINKS}}${x}@example.org");
+
+        var html = MaintenancePage.Render(Template, fields, new PublicSite("kobo.example.org"));
+
+        Assert.Contains("It may take up to <span class=\"when\">{{LINKS}} ${ETA}</span>", html, StringComparison.Ordinal);
+        Assert.Contains(">{{CONTACT}}</a>", html, StringComparison.Ordinal);
+        Assert.Contains(">{{LINKS}}${x}@example.org</a>", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("href=\"https://kf.kobo.example.org/\"").Length - 1);
+    }
+
+    [Fact]
     public void Render_KoboFields_ShowsKoboContent()
     {
         var fields = new MaintenanceFields("2 hours", "20261126T0200", "Thursday, November 26 at 02:00 GMT", "support@example.org");

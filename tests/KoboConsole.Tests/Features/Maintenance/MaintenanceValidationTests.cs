@@ -67,11 +67,28 @@ public sealed class MaintenanceValidationTests
     [InlineData("not-an-address")]
     [InlineData("a@b")]
     [InlineData("x@example.org\"><img src=x>")]
+    [InlineData("{{LINKS}}${x}@example.org")]
+    [InlineData("${EMAIL}@example.org")]
+    [InlineData("a{b}@example.org")]
+    [InlineData(".a@example.org")]
+    [InlineData("a..b@example.org")]
     public void Validate_BadEmail_IsRejected(string email)
     {
         var (_, errors) = MaintenanceValidation.Validate(new MaintenanceRequest(Email: email), Now, null);
 
         Assert.True(errors.ContainsKey("email"));
+    }
+
+    [Theory]
+    [InlineData("support@example.org")]
+    [InlineData("first.last+kobo@mail.example.co.uk")]
+    [InlineData("it_help-desk%1@kobo-test.org")]
+    public void Validate_PlainEmail_IsAccepted(string email)
+    {
+        var (fields, errors) = MaintenanceValidation.Validate(new MaintenanceRequest(Email: email), Now, null);
+
+        Assert.Empty(errors);
+        Assert.Equal(email, fields!.Email);
     }
 
     [Fact]

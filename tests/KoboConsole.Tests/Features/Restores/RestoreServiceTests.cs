@@ -40,8 +40,12 @@ public sealed class RestoreServiceTests
     {
         var errors = RestoreService.Validate(new StartRestoreRequest([Id, Id], "kobo.test"));
 
-        Assert.Equal("names a backup twice.", Assert.Single(errors["backupIds"]));
+        Assert.Equal("names a backup twice; list each backup id once.", Assert.Single(errors["backupIds"]));
     }
+
+    [Fact]
+    public void BackupIdsProblem_FiveThousandCopiesOfOneId_Refused() =>
+        Assert.Equal("names a backup twice; list each backup id once.", RestoreService.BackupIdsProblem([.. Enumerable.Repeat(Id, 5_000)]));
 
     [Fact]
     public void Validate_SkippedWithReason_IsValid()

@@ -1,4 +1,5 @@
 using Bunit;
+using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.DependencyInjection;

@@ -10,7 +10,7 @@ public sealed record ScheduleRequest(IReadOnlyList<string>? Stores, string? Targ
 /// named as the API's body), stores, updates the Hangfire recurring job, audits every change,
 /// saved or rejected.
 /// </summary>
-public sealed class ScheduleEditor(BackupSchedules schedules, AuditLog audit)
+public sealed class ScheduleEditor(BackupSchedules schedules, AuditLog audit, BackupTargetResolver targets)
 {
     public const string NotAnId = "is not a schedule id: ids are letters and digits, as GET /api/v1/backups/schedules lists them.";
     private const string NoSuchSchedule = "no such schedule";
@@ -18,9 +18,9 @@ public sealed class ScheduleEditor(BackupSchedules schedules, AuditLog audit)
     public static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 
     /// <summary>Field errors (empty when the request is valid).</summary>
-    public static Dictionary<string, string[]> Validate(ScheduleRequest request)
+    public Dictionary<string, string[]> Validate(ScheduleRequest request)
     {
-        var errors = BackupService.Validate(new StartBackupRequest(request.Stores, request.Target));
+        var errors = BackupService.Validate(new StartBackupRequest(request.Stores, request.Target), targets.S3Configured);
         if (ScheduleRules.CronProblem(request.Cron) is { } cron)
         {
             errors["cron"] = [cron];

@@ -21,7 +21,7 @@ public static class Staleness
 
             foreach (var store in schedule.Stores)
             {
-                var newest = catalog.Where(e => e.Store == store && e.Target == schedule.Target && e.Origin == BackupEntry.ConsoleOrigin)
+                var newest = catalog.Where(e => e.Store == store && e.Target == schedule.Target && e.Origin == BackupEntry.ConsoleOrigin && !e.IsMissing)
                     .Select(e => (DateTimeOffset?)e.CreatedAt).Max();
                 if (newest is null || newest < previous[0])
                 {

@@ -23,9 +23,12 @@ public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery
         [BackupStores.Redis] = "redis_main",
     };
 
-    /// <summary>The newest backup per series of <paramref name="store"/> (a PostgreSQL database or a media volume is a series).</summary>
+    /// <summary>
+    /// The newest backup per series of <paramref name="store"/> (a PostgreSQL database or a media volume
+    /// is a series); missing entries (their file gone) are skipped.
+    /// </summary>
     public static IReadOnlyList<BackupEntry> Newest(IEnumerable<BackupEntry> entries, string store) =>
-        entries.Where(e => e.Store == store)
+        entries.Where(e => e.Store == store && !e.IsMissing)
             .GroupBy(e => BackupNames.Parse(e.Name)?.Database ?? "", StringComparer.Ordinal)
             .Select(g => g.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Origin == BackupEntry.ConsoleOrigin).First())
             .OrderBy(e => e.Name, StringComparer.Ordinal)
