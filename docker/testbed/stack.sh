@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kobo-shaped stacks for the console's integration tests, built with plain `docker run` (no
 # compose tool here) and labelled exactly as Docker Compose labels its containers.
-#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary WORDS]
+#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary WORDS] [--tls-proxy]
 #     --postgres-secondary primary/secondary | master/slave (any case; current and prefixed only):
 #     a second PostgreSQL, a streaming-replication standby of the stack's own, on a second engine.
 #   stack.sh down <stack-id>
@@ -13,6 +13,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/lib.sh"
 # shellcheck source=run-conf.sh
 . "$HERE/run-conf.sh"
+# shellcheck source=tls-proxy.sh
+. "$HERE/tls-proxy.sh"
 
 MAIN_DOCKER="${KOBO_TESTBED_DOCKER_HOST:-unix:///var/run/docker.sock}"
 DOMAIN="${KOBO_TESTBED_DOMAIN:-kobo.test}"
@@ -22,7 +24,7 @@ IMG_MONGO=kobo-testbed/mongo:latest
 COMPOSE_V2_VERSION=2.29.7
 COMPOSE_V1_VERSION=1.29.2
 
-usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary primary/secondary|master/slave] | down <stack-id> | down-all"; }
+usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary primary/secondary|master/slave] [--tls-proxy] | down <stack-id> | down-all"; }
 
 dk() { local h="$1"; shift; docker -H "$h" "$@"; }
 
@@ -44,7 +46,7 @@ run_ctr() {
   [ "${1:-}" = "--" ] && shift
   cmd=("$@")
   local name hash first=1 net spec alias
-  name="$(ctr_name "$project" "$service")"
+  name="${RUN_NAME:-$(ctr_name "$project" "$service")}"
   # Compose hashes the service's resolved config; any stable digest of ours does the same job.
   hash="$(printf '%s\n' "$image" "${args[@]}" "${cmd[@]}" | sha256sum | cut -d' ' -f1)"
   local create=(create --name "$name" --restart unless-stopped
@@ -190,7 +192,7 @@ wait_ready() { # nginx through its published port (kpi page) and postgres over T
   local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-90})) ok_http=0 ok_pg=0 pgname
   pgname="$(ctr_name "$BE_PROJECT" postgres)"
   while [ "$SECONDS" -lt "$deadline" ]; do
-    if [ "$ok_http" = 0 ] && http_get "$NGINX_PORT" "kf.$DOMAIN" / 2>/dev/null | grep -q 'kpi stand-in'; then
+    if [ "$ok_http" = 0 ] && { if [ -n "$NGINX_PORT" ]; then http_get "$NGINX_PORT" "kf.$DOMAIN" /; else tls_get "kf.$DOMAIN" /; fi; } 2>/dev/null | grep -q 'kpi stand-in'; then
       ok_http=1
     fi
     if [ "$ok_pg" = 0 ] && dk "$BE_DOCKER" exec -e "PGPASSWORD=$PG_PASS" "$pgname" \
@@ -200,7 +202,7 @@ wait_ready() { # nginx through its published port (kpi page) and postgres over T
     [ "$ok_http" = 1 ] && [ "$ok_pg" = 1 ] && return 0
     sleep 1
   done
-  [ "$ok_http" = 1 ] || die "nginx did not serve the kpi stand-in on 127.0.0.1:$NGINX_PORT in time (docker logs $(ctr_name "$FE_PROJECT" nginx))"
+  [ "$ok_http" = 1 ] || die "nginx did not serve the kpi stand-in on 127.0.0.1:${NGINX_PORT:-$TLS_PORT (TLS proxy)} in time (docker logs $(ctr_name "$FE_PROJECT" nginx))"
   die "postgres did not accept connections in time (docker logs $pgname)"
 }
 
@@ -251,13 +253,14 @@ cmd_up() {
   STACK="${2:-}"
   if [ -z "$GEN" ] || [ -z "$STACK" ]; then usage; fi
   shift 2
-  local prefix="" roles=""
+  local prefix="" roles="" tls=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --prefix) prefix="${2:-}"; shift ;;
       --prefix=*) prefix="${1#--prefix=}" ;;
       --postgres-secondary) roles="${2:-}"; shift ;;
       --postgres-secondary=*) roles="${1#--postgres-secondary=}" ;;
+      --tls-proxy) tls=1 ;;
       *) usage ;;
     esac
     shift
@@ -430,12 +433,13 @@ cmd_up() {
     app_nets="$FE_NET= $BE_NET="
   fi
   local media=(-v "$WORKDIR/.vols/kpi_media:/srv/src/kpi/media" -v "$WORKDIR/.vols/kobocat_media_uploads:/srv/src/kobocat/media")
-  local nginx_env=()
+  local nginx_env=() nginx_pub=(-p 127.0.0.1::80)
+  [ "$tls" = 1 ] && nginx_pub=()   # behind kobo-install's TLS proxy nginx publishes nothing
   [ "$GEN" = legacy ] && nginx_env=(-e NGINX_KC_UPSTREAM=kobocat:8001)
   local nginx_aliases="nginx.internal,kf.docker.internal,kc.docker.internal,ee.docker.internal"
   [ "$GEN" = legacy ] && nginx_aliases=""
   run_ctr "$FE_DOCKER" "$FE_PROJECT" nginx "$IMG_SERVICES" "$fe_cfg" "$FE_NET=$nginx_aliases" \
-    "${ENV_DOMAINS[@]}" "${nginx_env[@]}" -p 127.0.0.1::80 -v "$WORKDIR/log/nginx:/var/log/nginx" -- kobo-nginx
+    "${ENV_DOMAINS[@]}" "${nginx_env[@]}" "${nginx_pub[@]}" -v "$WORKDIR/log/nginx:/var/log/nginx" -- kobo-nginx
   local kpi_nets="$app_nets" ee_nets="$app_nets"
   if [ "$GEN" != legacy ]; then
     kpi_nets="$FE_NET=kpi.internal ${app_nets#"$FE_NET= "}"
@@ -460,8 +464,13 @@ cmd_up() {
     done
   fi
 
-  NGINX_PORT="$(dk "$FE_DOCKER" port "$(ctr_name "$FE_PROJECT" nginx)" 80/tcp | head -n1 | sed 's/.*://')"
-  [ -n "$NGINX_PORT" ] || die "nginx has no published port"
+  NGINX_PORT=""
+  if [ "$tls" = 1 ]; then
+    tls_proxy_up "$prefix"
+  else
+    NGINX_PORT="$(dk "$FE_DOCKER" port "$(ctr_name "$FE_PROJECT" nginx)" 80/tcp | head -n1 | sed 's/.*://')"
+    [ -n "$NGINX_PORT" ] || die "nginx has no published port"
+  fi
   wait_ready
   [ -z "$roles" ] || wait_secondary
 
@@ -479,7 +488,8 @@ cmd_up() {
     echo "backend_network=$BE_NET"
     echo "domain=$DOMAIN"
     echo "nginx_port=$NGINX_PORT"
-    echo "nginx_url=http://127.0.0.1:$NGINX_PORT/"
+    echo "nginx_url=${NGINX_PORT:+http://127.0.0.1:$NGINX_PORT/}"
+    [ "$tls" = 1 ] && tls_proxy_out
     if [ "$GEN" = multihost ]; then
       for x in postgres:5432 mongo:27017 redis_main:6379 redis_cache:6380; do
         echo "${x%%:*}_port=$(dk "$BE_DOCKER" port "$(ctr_name "$BE_PROJECT" "${x%%:*}")" "${x#*:}/tcp" | head -n1 | sed 's/.*://')"
@@ -505,7 +515,7 @@ cmd_up() {
   rm -f "$OUT"
   cat "$SDIR/up.out"
   trap - EXIT
-  log "stack '$STACK' ($GEN) is up in $((SECONDS - start)) s: http://127.0.0.1:$NGINX_PORT/ (Host: kf.$DOMAIN)"
+  log "stack '$STACK' ($GEN) is up in $((SECONDS - start)) s: ${NGINX_PORT:+http://127.0.0.1:$NGINX_PORT/}${TLS_PORT:+https://127.0.0.1:$TLS_PORT/} (Host: kf.$DOMAIN)"
 }
 
 # --- down ----------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ try
     app.MapTopology();
     app.MapJobsDashboard();
     app.MapMaintenance();
+    app.MapEdge();
     app.MapRuns();
     app.MapBackups();
     app.MapRestores();

@@ -33,10 +33,10 @@ public sealed class MaintenanceBed : IAsyncDisposable
 
     public HttpClient Public { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    public static async Task<MaintenanceBed> UpAsync(TestBedFixture fixture, string letter, Dictionary<string, string?>? settings = null)
+    public static async Task<MaintenanceBed> UpAsync(TestBedFixture fixture, string letter, Dictionary<string, string?>? settings = null, IReadOnlyList<string>? upOptions = null)
     {
         var id = TestBedFixture.NewStackId("prefixed");
-        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], CancellationToken.None);
+        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], upOptions ?? [], CancellationToken.None);
         try
         {
             var all = new Dictionary<string, string?>(settings ?? [])

@@ -58,7 +58,8 @@ public sealed record StackInfo(
             Get("frontend_network"),
             Get("backend_network"),
             Get("domain"),
-            int.Parse(Get("nginx_port"), CultureInfo.InvariantCulture),
+            // Empty behind the TLS proxy (--tls-proxy): nginx publishes no port there.
+            Get("nginx_port") is { Length: > 0 } nginxPort ? int.Parse(nginxPort, CultureInfo.InvariantCulture) : 0,
             values.TryGetValue("postgres_port", out var pg) ? int.Parse(pg, CultureInfo.InvariantCulture) : null,
             Get("postgres_user"),
             Get("postgres_password"),

@@ -30,6 +30,9 @@ public sealed class HostSwap(IContainerEngine engine, string host)
     /// <summary>Containers to remove once every host succeeded (the console's old maintenance containers).</summary>
     public List<string> RemoveOnCommit { get; } = [];
 
+    /// <summary>How the switch checked the result, e.g. "checked through nginx_ssl_proxy at https://kf.example.org (172.18.0.5:443)".</summary>
+    public string? CheckedVia { get; set; }
+
     /// <summary>Checks the site answers again after a rollback; returns null or the problem.</summary>
     public Func<CancellationToken, Task<string?>>? VerifyRestored { get; set; }
 

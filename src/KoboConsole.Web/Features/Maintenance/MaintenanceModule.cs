@@ -10,6 +10,8 @@ public static class MaintenanceModule
     {
         builder.Services.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.Section);
         builder.Services.AddSingleton<MaintenanceProbe>();
+        builder.Services.AddSingleton<EdgeCheck>();
+        builder.Services.AddSingleton<EdgeCertificates>();
         builder.Services.AddSingleton<MaintenanceSwitch>();
         builder.Services.AddSingleton<KoboInstallConfig>();
         builder.Services.AddSingleton<MaintenanceService>();

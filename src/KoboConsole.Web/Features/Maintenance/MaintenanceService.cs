@@ -159,8 +159,9 @@ public sealed class MaintenanceService(
             details = Join(details, notInStep);
         }
 
-        Log.Toggled(logger, action, actor, watch.ElapsedMilliseconds);
-        await audit.WriteAsync(actor, action, target, "succeeded", details, watch.Elapsed, CancellationToken.None);
+        var checkedVia = string.Join("; ", done.Where(d => d.CheckedVia is not null).Select(d => $"{d.Host}: {d.CheckedVia}"));
+        Log.Toggled(logger, action, actor, watch.ElapsedMilliseconds, checkedVia);
+        await audit.WriteAsync(actor, action, target, "succeeded", checkedVia.Length == 0 ? details : Join(details, checkedVia), watch.Elapsed, CancellationToken.None);
         metrics.MaintenanceToggled(action, "succeeded", watch.Elapsed);
         await lease.DisposeAsync();
         Changed?.Invoke();

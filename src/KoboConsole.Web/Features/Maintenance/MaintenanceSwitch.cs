@@ -9,7 +9,7 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// Swaps nginx and the maintenance container on one Docker host, verifying over HTTP, and rolls
 /// back on any failure (kobo-reference.md section 4, done the console's way).
 /// </summary>
-public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe, IOptionsMonitor<MaintenanceOptions> options, TimeProvider time)
+public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptionsMonitor<MaintenanceOptions> options, TimeProvider time)
 {
     /// <summary>Create → copy page in → stop nginx (and older maintenance) → start → verify 503.</summary>
     public async Task<HostSwap> EnableAsync(FrontEndHost target, MaintenanceFields fields, string template, string actor, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
             var nginx = await engine.InspectContainerAsync(target.Nginx.Id, cancellationToken);
             var current = target.RunningMaintenance is { } m ? await engine.InspectContainerAsync(m.Id, cancellationToken) : null;
             var ports = PublishedPorts(nginx.Running ? nginx.Ports : current?.Ports ?? []);
-            swap.VerifyRestored = ct => VerifyServedAsync(engine, nginx.Running ? nginx.Id : current?.Id, nginx.Running, ct);
+            swap.VerifyRestored = ct => VerifyServedAsync(engine, nginx.Running ? nginx.Id : current?.Id, nginx.Running, nginx.Id, ct);
 
             step = "create the maintenance container";
             var page = MaintenancePage.Render(template, fields, PublicSite.FromEnv(nginx.Env));
@@ -52,9 +52,9 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
             swap.Started.Add(swap.Created);
 
             step = "verify the maintenance page";
-            var started = await engine.InspectContainerAsync(swap.Created, cancellationToken);
-            if (MaintenanceProbe.PublishedUri(engine.Endpoint, started.Ports) is { } uri
-                && await probe.WaitForMaintenanceAsync(uri, fields.Eta, cancellationToken) is { } problem)
+            var checkedPage = await edge.WaitAsync(engine, swap.Created, nginx: false, fields.Eta, nginx.Id, cancellationToken);
+            swap.CheckedVia = checkedPage.Via;
+            if (checkedPage.Problem is { } problem)
             {
                 throw new MaintenanceSwitchException(problem, rolledBack: false);
             }
@@ -75,7 +75,7 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
         var engine = hosts.Get(target.Host);
         var swap = new HostSwap(engine, target.Host);
         var restored = target.RunningMaintenance?.Id;
-        swap.VerifyRestored = ct => VerifyServedAsync(engine, restored, nginx: false, ct);
+        swap.VerifyRestored = ct => VerifyServedAsync(engine, restored, nginx: false, target.Nginx.Id, ct);
         var step = "stop the maintenance container";
         try
         {
@@ -94,7 +94,9 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
             }
 
             step = "verify nginx answers";
-            if (await VerifyServedAsync(engine, target.Nginx.Id, nginx: true, cancellationToken) is { } problem)
+            var checkedSite = await edge.WaitAsync(engine, target.Nginx.Id, nginx: true, null, target.Nginx.Id, cancellationToken);
+            swap.CheckedVia = checkedSite.Via;
+            if (checkedSite.Problem is { } problem)
             {
                 throw new MaintenanceSwitchException(problem, rolledBack: false);
             }
@@ -120,25 +122,10 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, MaintenanceProbe probe
 
     private static bool IsOurs(KoboContainer c) => c.Labels.ContainsKey(MaintenanceLabels.Marker);
 
-    /// <summary>Null when the container answers on its published port as nginx (or as the page).</summary>
-    private async Task<string?> VerifyServedAsync(IContainerEngine engine, string? id, bool nginx, CancellationToken cancellationToken)
-    {
-        if (id is null)
-        {
-            return "neither nginx nor a maintenance page was running before; nothing to verify";
-        }
-
-        var details = await engine.InspectContainerAsync(id, cancellationToken);
-        if (!details.Running)
-        {
-            return $"{details.Name} is {details.State}";
-        }
-
-        // Nothing published (a TLS proxy in front reaches nginx on the network): running is all we can see.
-        return MaintenanceProbe.PublishedUri(engine.Endpoint, details.Ports) is not { } uri ? null
-            : nginx ? await probe.WaitForNginxAsync(uri, cancellationToken)
-            : await probe.WaitForMaintenanceAsync(uri, null, cancellationToken);
-    }
+    /// <summary>Null when the container answers as nginx (or as the page), checked as <see cref="EdgeRoutes"/> says.</summary>
+    private async Task<string?> VerifyServedAsync(IContainerEngine engine, string? id, bool nginx, string siteFrom, CancellationToken cancellationToken) =>
+        id is null ? "neither nginx nor a maintenance page was running before; nothing to verify"
+            : (await edge.WaitAsync(engine, id, nginx, null, siteFrom, cancellationToken)).Problem;
 
     /// <summary>One binding per container port (Docker lists 0.0.0.0 and :: separately for one -p).</summary>
     internal static List<PortBindingSpec> PublishedPorts(IReadOnlyList<PortMapping> ports) =>
