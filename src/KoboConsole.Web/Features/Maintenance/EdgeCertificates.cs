@@ -23,7 +23,7 @@ public sealed class EdgeCertificates(StackDiscovery discovery, IDockerHosts host
     /// <summary>Warn this many days before expiry (certbot renews at 30, so 14 left means renewal is failing).</summary>
     public const int WarnDays = 14;
 
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<IReadOnlyList<EdgeCertificate>> ReadAsync(CancellationToken cancellationToken)
     {
