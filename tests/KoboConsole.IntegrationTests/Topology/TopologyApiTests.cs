@@ -122,7 +122,7 @@ public sealed class TopologyApiTests(TestBedFixture fixture)
             Assert.Equal(["endpoint", "engineVersion", "error", "name", "reachable"], Names(json.GetProperty("hosts")[0]));
             var container = json.GetProperty("containers").EnumerateArray().First(c => c.GetProperty("service").GetString() == "nginx");
             Assert.Equal(
-                ["health", "host", "id", "image", "name", "networks", "ports", "project", "restartCount", "role", "service", "startedAt", "state"],
+                ["health", "host", "id", "image", "name", "networks", "ports", "project", "replicationRole", "restartCount", "role", "service", "startedAt", "state"],
                 Names(container));
             Assert.Equal(["containerPort", "hostIp", "hostPort", "protocol"], Names(container.GetProperty("ports")[0]));
             Assert.Equal(["aliases", "name"], Names(container.GetProperty("networks")[0]));
