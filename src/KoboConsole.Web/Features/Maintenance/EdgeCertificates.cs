@@ -66,8 +66,7 @@ public sealed class EdgeCertificates(StackDiscovery discovery, IDockerHosts host
     /// <summary>kobo's public host names (kf, kc, ee) from the domain variables in a container's environment.</summary>
     public static IReadOnlyList<string> PublicHosts(IReadOnlyList<string> env)
     {
-        var values = env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+        var values = ContainerEnv.Of(env);
         if (values.GetValueOrDefault("PUBLIC_DOMAIN_NAME") is not { Length: > 0 } domain)
         {
             return [];

@@ -53,8 +53,10 @@ public sealed class BackupTargetResolver(
 
         // Unless the disk target was pointed at kobo's folders by hand (refused for writing, but then
         // the same files would be listed twice under two ids).
+        // Only a configured directory can be kobo's folder (the default is its console/ subfolder).
         if (await KoboBackupsFolderAsync(cancellationToken) is { } kobo && Directory.Exists(kobo)
-            && !string.Equals(Path.GetFullPath(kobo).TrimEnd('/'), (await DiskRootAsync(cancellationToken)).TrimEnd('/'), StringComparison.Ordinal))
+            && !(options.CurrentValue.Directory is { Length: > 0 } dir
+                && string.Equals(Path.GetFullPath(kobo).TrimEnd('/'), Path.GetFullPath(dir).TrimEnd('/'), StringComparison.Ordinal)))
         {
             kinds.Add(BackupTargets.Kobo);
         }
