@@ -36,6 +36,15 @@ ctr_name() { # ctr_name <project> <service>: Compose v2 joins with '-', v1 with 
 
 # --- containers ----------------------------------------------------------------------------
 
+# image_id <host> <image>: sets IMAGE_ID, asked once per engine and image (a docker call costs
+# a second when several stacks come up at once). Not in a subshell, so the memo stays.
+declare -A IMAGE_IDS=()
+image_id() {
+  local key="$1 $2"
+  [ -n "${IMAGE_IDS[$key]:-}" ] || IMAGE_IDS[$key]="$(dk "$1" image inspect -f '{{.Id}}' "$2")"
+  IMAGE_ID="${IMAGE_IDS[$key]}"
+}
+
 # run_ctr <host> <project> <service> <image> <config-file> <networks> [docker args...] -- <cmd...>
 # networks: "net1=alias,alias net2=alias" (first one given to create, the rest connected after).
 run_ctr() {
@@ -61,7 +70,10 @@ run_ctr() {
     --label "$TESTBED_LABEL=1"
     --label "$TESTBED_LABEL.stack=$STACK"
     --label "$TESTBED_LABEL.generation=$GEN")
-  [ "$COMPOSE_V" = 2 ] && create+=(--label "com.docker.compose.image=$(dk "$host" image inspect -f '{{.Id}}' "$image")")
+  if [ "$COMPOSE_V" = 2 ]; then
+    image_id "$host" "$image"
+    create+=(--label "com.docker.compose.image=$IMAGE_ID")
+  fi
   for spec in $nets; do
     net="${spec%%=*}"
     if [ "$first" = 1 ]; then
@@ -105,6 +117,8 @@ make_net() { # make_net <host> <project> <key>: Compose names networks <project>
     if [ -n "$(dk "$host" ps -aq --filter "label=$TESTBED_LABEL.stack=$owner")" ]; then
       die "network $name already exists and belongs to $owner, which still has containers (bash docker/testbed/stack.sh down $owner)"
     fi
+    dk "$host" network rm "$name" >/dev/null 2>&1 && break
+    force_disconnect "$host" "$name" "$owner"
     dk "$host" network rm "$name" >/dev/null 2>&1 && break
     [ "$attempt" = 20 ] && die "network $name of the gone stack $owner cannot be removed (a stale endpoint; restart dockerd)"
     sleep 1
@@ -189,7 +203,7 @@ http_get() { # http_get <port> <host-header> <path>: prints the response (bash /
 }
 
 wait_ready() { # nginx through its published port (kpi page) and postgres over TCP with a password
-  local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-90})) ok_http=0 ok_pg=0 pgname
+  local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-180})) ok_http=0 ok_pg=0 pgname
   pgname="$(ctr_name "$BE_PROJECT" postgres)"
   while [ "$SECONDS" -lt "$deadline" ]; do
     if [ "$ok_http" = 0 ] && { if [ -n "$NGINX_PORT" ]; then http_get "$NGINX_PORT" "kf.$DOMAIN" /; else tls_get "kf.$DOMAIN" /; fi; } 2>/dev/null | grep -q 'kpi stand-in'; then
@@ -228,7 +242,7 @@ start_secondary() {
 }
 
 wait_secondary() { # the standby answers and reports pg_is_in_recovery()
-  local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-90})) name
+  local deadline=$((SECONDS + ${KOBO_TESTBED_READY_TIMEOUT:-180})) name
   name="$(ctr_name "$BE_PROJECT" postgres)"
   while [ "$SECONDS" -lt "$deadline" ]; do
     [ "$(dk "$PG2_DOCKER" exec "$name" psql -U "$PG_USER" -d koboform -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = t ] && return 0
@@ -283,7 +297,8 @@ cmd_up() {
   need_root
   local start=$SECONDS
   "$HERE/engine.sh" ensure
-  "$HERE/images.sh" all
+  # A test process that has just run images.sh all says so (the check costs seconds a stack).
+  [ "${KOBO_TESTBED_IMAGES_READY:-}" = 1 ] || "$HERE/images.sh" all
 
   SDIR="$TESTBED_STATE/stacks/$STACK"
   if [ -s "$SDIR/stack.env" ] && ! grep -qx "generation=$GEN" "$SDIR/stack.env"; then
@@ -520,8 +535,26 @@ cmd_up() {
 
 # --- down ----------------------------------------------------------------------------------
 
-remove_labelled() { # remove_labelled <host> <label filter>
-  local host="$1" filter="$2" ids=()
+# Docker 20.10 under load can keep a stale endpoint on a network after its containers are gone
+# ("has active endpoints", though inspect lists no container). `network disconnect -f` with the
+# gone container's name clears it, so a stack's container names are kept until its networks are.
+endpoints_file() { echo "$TESTBED_STATE/endpoints/$1"; }
+
+force_disconnect() { # force_disconnect <host> <network> <stack>: every name the stack's containers had
+  local host="$1" net="$2" f n
+  f="$(endpoints_file "$3")"
+  [ -f "$f" ] || return 0
+  while read -r n; do
+    [ -n "$n" ] && dk "$host" network disconnect -f "$net" "$n" >/dev/null 2>&1 || true
+  done <"$f"
+}
+
+remove_labelled() { # remove_labelled <host> <label filter> [<stack>]
+  local host="$1" filter="$2" stack="${3:-}" ids=()
+  if [ -n "$stack" ]; then
+    mkdir -p "$TESTBED_STATE/endpoints"
+    dk "$host" ps -a --format '{{.Names}}' --filter "label=$filter" 2>/dev/null >>"$(endpoints_file "$stack")" || true
+  fi
   mapfile -t ids < <(dk "$host" ps -aq --filter "label=$filter" 2>/dev/null || true)
   [ "${#ids[@]}" -eq 0 ] || dk "$host" rm -f -v "${ids[@]}" >/dev/null || die "could not remove containers on $host"
   mapfile -t ids < <(dk "$host" network ls -q --filter "label=$filter" 2>/dev/null || true)
@@ -529,15 +562,15 @@ remove_labelled() { # remove_labelled <host> <label filter>
   for id in "${ids[@]}"; do
     for attempt in 1 2 3 4 5; do
       dk "$host" network rm "$id" >/dev/null 2>&1 && continue 2
+      [ -n "$stack" ] && force_disconnect "$host" "$id" "$stack"
       sleep 1
     done
-    # Docker 20.10 under load can keep a stale endpoint on a network no container is attached to
-    # ("has active endpoints"); only a daemon restart clears it. Such a network is empty; a prefixed
-    # stack's name is its own, and the next unprefixed stack removes it first (make_net): go on.
+    # Still there: the next unprefixed stack that needs the name tries again (make_net); a
+    # prefixed stack's name is its own, so an empty network left behind harms no one.
     attached="$(dk "$host" network inspect -f '{{len .Containers}}' "$id" 2>/dev/null || echo gone)"
     case "$attached" in
       gone) ;;
-      0) log "WARNING: network $id on $host keeps a stale endpoint (a Docker 20.10 defect); left behind, empty" ;;
+      0) LEFT_NETWORKS=1; log "WARNING: network $id on $host keeps a stale endpoint (a Docker 20.10 defect); left behind, empty" ;;
       *) die "could not remove network $id on $host: $attached containers still attached" ;;
     esac
   done
@@ -550,7 +583,8 @@ cmd_down() {
   need_root
   "$HERE/engine.sh" ensure
   local start=$SECONDS sdir="$TESTBED_STATE/stacks/$STACK"
-  remove_labelled "$MAIN_DOCKER" "$TESTBED_LABEL.stack=$STACK"
+  LEFT_NETWORKS=0
+  remove_labelled "$MAIN_DOCKER" "$TESTBED_LABEL.stack=$STACK" "$STACK"
   if [ -S "$TESTBED_RUN/$STACK.sock" ]; then
     remove_labelled "unix://$TESTBED_RUN/$STACK.sock" "$TESTBED_LABEL.stack=$STACK" || true
     "$HERE/engine.sh" stop-second "$STACK"
@@ -558,6 +592,7 @@ cmd_down() {
     "$HERE/engine.sh" stop-second "$STACK"
   fi
   rm -rf "$sdir"
+  [ "$LEFT_NETWORKS" = 1 ] || rm -f "$(endpoints_file "$STACK")"
   log "stack '$STACK' removed in $((SECONDS - start)) s"
 }
 
