@@ -6,8 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>Every way a backup item can fail ends as a failed item with its reason and no complete-looking file.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class BackupFailureTests(TestBedFixture fixture)
+public sealed class BackupFailureTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private static readonly Dictionary<string, string?> NoRetry = new() { ["KoboConsole:Backups:ItemRetries"] = "0" };
 

@@ -9,8 +9,7 @@ using KoboConsole.Web.Features.Runs;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>Each store backed up from a real prefixed test-bed stack and proven restorable or complete.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class BackupItemTests(TestBedFixture fixture)
+public sealed class BackupItemTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Postgres_BothDatabases_RestoreGivesManifestRowCounts()

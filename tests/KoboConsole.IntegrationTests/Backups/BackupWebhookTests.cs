@@ -9,8 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>The backup webhook against a real local HTTP listener: one JSON POST per finished run, success and failure, no secrets.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class BackupWebhookTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>, IDisposable
+public sealed class BackupWebhookTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>, IDisposable, IClassFixture<TestBedFixture>
 {
     private const string WrongSecret = "webhook-wrong-secret-5678";
     private readonly string _url = $"http://127.0.0.1:{S3rverFixture.FreePort()}/hook/";

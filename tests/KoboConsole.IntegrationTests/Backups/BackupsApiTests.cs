@@ -8,8 +8,7 @@ using KoboConsole.Testing;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>The v1 API end to end: POST starts a Hangfire job, the runs API follows it, the catalog lists the result.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class BackupsApiTests(TestBedFixture fixture)
+public sealed class BackupsApiTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private static readonly string[] PostgresOnly = ["postgres"];
     private static readonly string[] WithUnknown = ["postgres", "elastic"];

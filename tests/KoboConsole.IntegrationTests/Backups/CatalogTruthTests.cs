@@ -15,8 +15,7 @@ namespace KoboConsole.IntegrationTests.Backups;
 /// Issue 15: the catalog tells the truth about files that are gone, a disk target kobo binds is
 /// refused, and console backups left in kobo's folders are moved out by the operator's action.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class CatalogTruthTests(TestBedFixture fixture)
+public sealed class CatalogTruthTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private static readonly string[] BackupServices = ["postgres", "mongo", "redis_main"];
 

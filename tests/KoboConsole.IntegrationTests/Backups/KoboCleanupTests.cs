@@ -13,8 +13,7 @@ namespace KoboConsole.IntegrationTests.Backups;
 /// (run here by the test bed's kobo-backup-to-disk, which deletes like kobo's) empty the folders
 /// bound at /srv/backups; on S3, kobo's scripts prune by age under postgres/, mongo/, redis/.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed partial class KoboCleanupTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>
+public sealed partial class KoboCleanupTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>, IClassFixture<TestBedFixture>
 {
     private static readonly string[] Stores = [BackupStores.Postgres, BackupStores.Mongo, BackupStores.Redis];
 

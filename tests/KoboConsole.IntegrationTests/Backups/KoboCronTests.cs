@@ -10,8 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>kobo's own backup cron on a real test-bed stack: read from the containers, switched off and on in them, audited.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class KoboCronTests(TestBedFixture fixture)
+public sealed class KoboCronTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string PostgresCrontab = "/etc/cron.d/backup_postgres_crontab";
 

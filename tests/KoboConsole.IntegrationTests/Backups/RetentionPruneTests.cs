@@ -7,8 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>Retention applied by a real run: only after success, only console-made backups, with a preview first.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class RetentionPruneTests(TestBedFixture fixture)
+public sealed class RetentionPruneTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Prune_AfterSuccessfulRun_DeletesOldConsoleBackupAndKeepsKoboMade()

@@ -9,8 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>The S3 target against s3rver: multipart streaming, kobo's key layout, hashes compared, and its failures.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>
+public sealed class S3BackupTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>, IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task S3_PostgresMultipart_ObjectsMatchStreamedHashesUnderKoboKeys()

@@ -12,8 +12,7 @@ namespace KoboConsole.IntegrationTests.Backups;
 /// S3 failures against a server that verifies signatures and tracks multipart uploads
 /// (<see cref="StrictS3Fixture"/>): a wrong secret key, an upload failing mid-way, the start-up check.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class S3FaultTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>
+public sealed class S3FaultTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>, IClassFixture<TestBedFixture>
 {
     private const string WrongSecret = "not-the-secret-key-1234";
 

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Backups;
 
 /// <summary>Schedules on the real app: kobo's schedules found for import, and a schedule's Hangfire job making a run.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ScheduleTests(TestBedFixture fixture)
+public sealed class ScheduleTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Schedule_ImportedFromKoboAndTriggered_MakesASucceededRun()

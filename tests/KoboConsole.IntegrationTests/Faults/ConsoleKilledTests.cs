@@ -12,9 +12,8 @@ namespace KoboConsole.IntegrationTests.Faults;
 /// With PostgreSQL storage and two instances, the survivor does the same once the dead one's
 /// heartbeats are stale (decision 0009).
 /// </summary>
-[Collection(TestBedDefinition.Name)]
 public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s3, ConsolePostgresFixture pg)
-    : IClassFixture<StrictS3Fixture>, IClassFixture<ConsolePostgresFixture>
+    : IClassFixture<StrictS3Fixture>, IClassFixture<ConsolePostgresFixture>, IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Backup_ConsoleKilledMidDumpToDisk_FailedPartialRemovedAndLockReleased()

@@ -13,8 +13,7 @@ namespace KoboConsole.IntegrationTests.Faults;
 /// back end runs on a second engine of the test's own, stopped mid-stream): the run fails with a
 /// clear reason, no complete-looking file and no open multipart upload stay behind.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class DaemonRestartBackupTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>
+public sealed class DaemonRestartBackupTests(TestBedFixture fixture, StrictS3Fixture s3) : IClassFixture<StrictS3Fixture>, IClassFixture<TestBedFixture>
 {
     [Theory]
     [InlineData(BackupTargets.Disk)]

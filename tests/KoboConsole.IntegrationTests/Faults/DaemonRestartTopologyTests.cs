@@ -13,8 +13,7 @@ namespace KoboConsole.IntegrationTests.Faults;
 /// The daemon is a second engine of the test's own; its restart loses its state (as a rebuilt
 /// host would), so the container is created again, as Compose would.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class DaemonRestartTopologyTests
+public sealed class DaemonRestartTopologyTests : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task TopologyLive_DaemonRestarts_HostUnreachableThenBackWithItsContainer()

@@ -13,8 +13,7 @@ namespace KoboConsole.IntegrationTests.Logs;
 /// one). engine.sh's restart loses the engine's state, as a rebuilt host would, so the container is
 /// created again under the same name, as Compose would.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class DaemonRestartTests
+public sealed class DaemonRestartTests : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task StreamLogs_DaemonRestarts_ShowsReconnectingAndResumes()

@@ -6,8 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace KoboConsole.IntegrationTests.Logs;
 
 /// <summary>kobo's nginx writes its logs to files: they are followed through `tail -F` over Docker exec.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class FileLogTests(TestBedFixture fixture)
+public sealed class FileLogTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task StreamLogs_NginxWithFiles_FollowsAccessLogAsFileSource()

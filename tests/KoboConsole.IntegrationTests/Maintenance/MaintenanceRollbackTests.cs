@@ -9,8 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Maintenance;
 
 /// <summary>Every failed switch ends with a served site and a message that says what happened.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class MaintenanceRollbackTests(TestBedFixture fixture)
+public sealed class MaintenanceRollbackTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Enable_MaintenanceImageMissing_RollsBackAndNginxStillServes()

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Maintenance;
 
 /// <summary>Maintenance mode on a real test-bed stack: real nginx, real Docker, checked from the published port.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class MaintenanceToggleTests(TestBedFixture fixture)
+public sealed class MaintenanceToggleTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task EnableDisable_PrefixedStack_ServesPageThenSiteAgain()

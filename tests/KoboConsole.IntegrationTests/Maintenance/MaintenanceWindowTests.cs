@@ -6,8 +6,7 @@ using KoboConsole.IntegrationTests.TestBed;
 namespace KoboConsole.IntegrationTests.Maintenance;
 
 /// <summary>Scheduled windows: Hangfire's delayed jobs turn maintenance on and off by themselves.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class MaintenanceWindowTests(TestBedFixture fixture)
+public sealed class MaintenanceWindowTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Window_ScheduledThenConsoleRestarted_TurnsMaintenanceOnThenOffByItself()

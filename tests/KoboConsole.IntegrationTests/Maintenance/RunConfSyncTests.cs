@@ -8,9 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Maintenance;
 
 /// <summary>kobo-install's .run.conf beside the test-bed stack's kobo-docker folder follows the console's maintenance toggle.</summary>
-[Collection(TestBedDefinition.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the test bed is Linux only
-public sealed class RunConfSyncTests(TestBedFixture fixture)
+public sealed class RunConfSyncTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string Off = "\"maintenance_enabled\": false";
     private const string On = "\"maintenance_enabled\": true";

@@ -15,8 +15,7 @@ namespace KoboConsole.IntegrationTests.Maintenance;
 /// A kobo-install-shaped edge: nginx publishes no port, nginx_ssl_proxy (project nginx-certbot)
 /// serves https://{kf,kc,ee}.kobo.test with a self-signed certificate in front of it.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class TlsEdgeTests(TestBedFixture fixture)
+public sealed class TlsEdgeTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private static readonly string[] TlsProxy = ["--tls-proxy"];
 

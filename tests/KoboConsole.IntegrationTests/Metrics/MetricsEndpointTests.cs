@@ -20,7 +20,7 @@ namespace KoboConsole.IntegrationTests.Metrics;
 /// on a test-bed stack and with live log viewers; anonymous scrapes are refused. In the test-bed
 /// collection, so no other backup runs in this process while the deltas are measured.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
+[Collection(AloneDefinition.Name)]
 public sealed partial class MetricsEndpointTests(TestBedFixture fixture)
 {
     private const string Ok = """outcome="succeeded",target="disk" """;

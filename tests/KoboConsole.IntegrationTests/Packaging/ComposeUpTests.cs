@@ -14,8 +14,7 @@ namespace KoboConsole.IntegrationTests.Packaging;
 /// the same publish output and runtime stage over a local stand-in for the aspnet base, which
 /// cannot be pulled here).
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ComposeUpTests(TestBedFixture testBed)
+public sealed class ComposeUpTests(TestBedFixture testBed) : IClassFixture<TestBedFixture>
 {
     private const string Docker = "unix:///var/run/docker.sock";
     private const string Password = "packaging-admin-pw";

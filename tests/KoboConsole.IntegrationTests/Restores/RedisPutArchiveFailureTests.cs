@@ -10,8 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Restores;
 
 /// <summary>Docker refuses the new rdb file after Redis was stopped: Redis must not be left down.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class RedisPutArchiveFailureTests(TestBedFixture fixture)
+public sealed class RedisPutArchiveFailureTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Restore_PutArchiveFails_RedisStartedAgainWithItsOwnDataAndTheStepSaysSo()

@@ -12,8 +12,7 @@ namespace KoboConsole.IntegrationTests.Restores;
 /// Backups and restores beside a real streaming-replication secondary (stack.sh --postgres-secondary,
 /// the secondary on a second engine the console knows as "back2"), in each of kobo's role vocabularies.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ReplicationRestoreTests(TestBedFixture fixture)
+public sealed class ReplicationRestoreTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Theory]
     [InlineData("primary/secondary")]

@@ -12,8 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Restores;
 
 /// <summary><c>POST /api/v1/runs/{id}/cancel</c> while pg_restore is being fed: the run ends in a safe, explained state.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class RestoreCancelTests(TestBedFixture fixture)
+public sealed class RestoreCancelTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string Locker = "kc-test-locker";
 

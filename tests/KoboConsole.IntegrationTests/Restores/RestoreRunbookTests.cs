@@ -11,8 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Restores;
 
 /// <summary>The restore runbook through the API on a real test-bed stack (issue 7, "Done when").</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class RestoreRunbookTests(TestBedFixture fixture)
+public sealed class RestoreRunbookTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private static readonly string[] PostgresOnly = ["postgres"];
 

@@ -11,8 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Restores;
 
 /// <summary>Restores from the other sources issue 7 names: the S3 target, and a backup kobo's own cron made.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class RestoreSourceTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>
+public sealed class RestoreSourceTests(TestBedFixture fixture, S3rverFixture s3) : IClassFixture<S3rverFixture>, IClassFixture<TestBedFixture>
 {
     private static readonly string[] PostgresOnly = ["postgres"];
 

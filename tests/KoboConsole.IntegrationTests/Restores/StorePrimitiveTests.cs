@@ -9,8 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Restores;
 
 /// <summary>The per-store primitives against a real test-bed stack: back up, change, restore, verify.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class StorePrimitiveTests(TestBedFixture fixture)
+public sealed class StorePrimitiveTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task EveryStore_ChangedAfterBackup_RestoreBringsBackupBackAndVerifies()

@@ -6,8 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Stack;
 
 /// <summary>Discovery against real test-bed stacks: kobo's names and Compose's labels, roles from services.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class StackDiscoveryTests(TestBedFixture fixture)
+public sealed class StackDiscoveryTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Discover_PrefixedStack_FindsEveryServiceWithItsRole()

@@ -16,8 +16,7 @@ namespace KoboConsole.IntegrationTests.Storage;
 /// balancer (issue 8): a schedule fires once, the maintenance lock holds across them, and a run
 /// started on one is followed on the other.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgresFixture pg) : IClassFixture<ConsolePostgresFixture>
+public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgresFixture pg) : IClassFixture<ConsolePostgresFixture>, IClassFixture<TestBedFixture>
 {
     private static readonly string[] PostgresOnly = ["postgres"];
 

@@ -4,8 +4,7 @@ namespace KoboConsole.IntegrationTests.TestBed;
 /// What other tests rely on in the locally built images: busybox applets, and a MongoDB
 /// stand-in whose mongodump/mongorestore behave like the real tools for backups and restores.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ImageTests
+public sealed class ImageTests : IClassFixture<TestBedFixture>
 {
     private const string Engine = "unix:///var/run/docker.sock";
 

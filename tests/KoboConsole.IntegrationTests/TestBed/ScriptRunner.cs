@@ -17,8 +17,12 @@ public static class ScriptRunner
     public static Task<ProcessResult> ScriptAsync(string script, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken) =>
         RunAsync("bash", [Path.Combine(TestBedDir, script), .. args], timeout, cancellationToken);
 
+    /// <summary>
+    /// The docker CLI, with a deadline only against a hung daemon: some calls do real work (a
+    /// 1.5-million-row table, a dump) and take minutes when several test classes run at once.
+    /// </summary>
     public static Task<ProcessResult> DockerAsync(string dockerHost, IEnumerable<string> args, CancellationToken cancellationToken) =>
-        RunAsync("docker", ["-H", dockerHost, .. args], TimeSpan.FromMinutes(1), cancellationToken);
+        RunAsync("docker", ["-H", dockerHost, .. args], TimeSpan.FromMinutes(5), cancellationToken);
 
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -7,11 +7,20 @@ namespace KoboConsole.IntegrationTests.TestBed;
 /// </summary>
 public sealed class TestBedFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(8);
     private readonly HashSet<string> _started = [];
     private readonly Lock _lock = new();
 
-    public async Task InitializeAsync()
+    // One image check per test process: each test bed class has a fixture of its own (they run in
+    // parallel), and images.sh writes its cache, so two of it at once would race.
+    private static readonly Lazy<Task> Images = new(BuildImagesAsync);
+
+    /// <summary>Set for this process once images.sh all succeeded; stack.sh up then skips its own check.</summary>
+    public const string ImagesReadyVariable = "KOBO_TESTBED_IMAGES_READY";
+
+    public Task InitializeAsync() => Images.Value;
+
+    private static async Task BuildImagesAsync()
     {
         // The first build of the services image takes about a minute; later runs are cached.
         var result = await ScriptRunner.ScriptAsync("images.sh", ["all"], TimeSpan.FromMinutes(9), CancellationToken.None);
@@ -19,6 +28,9 @@ public sealed class TestBedFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"images.sh all failed ({result.ExitCode}):\n{result.StdErr}");
         }
+
+        // stack.sh up checks the images itself unless told they are ready (7 s a stack under load).
+        Environment.SetEnvironmentVariable(ImagesReadyVariable, "1");
     }
 
     public static string NewStackId(string generation) =>
@@ -47,7 +59,7 @@ public sealed class TestBedFixture : IAsyncLifetime
 
     public async Task<ProcessResult> DownAsync(string stackId, CancellationToken cancellationToken)
     {
-        var result = await ScriptRunner.ScriptAsync("stack.sh", ["down", stackId], TimeSpan.FromMinutes(2), cancellationToken);
+        var result = await ScriptRunner.ScriptAsync("stack.sh", ["down", stackId], TimeSpan.FromMinutes(4), cancellationToken);
         if (result.ExitCode == 0)
         {
             lock (_lock)

@@ -5,8 +5,7 @@ using KoboConsole.Web.Features.Maintenance;
 namespace KoboConsole.IntegrationTests.TestBed;
 
 /// <summary><c>stack.sh up ... --tls-proxy</c>: kobo-install's nginx-certbot edge, nginx publishing nothing.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class TlsProxyScriptTests(TestBedFixture fixture)
+public sealed class TlsProxyScriptTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Up_TlsProxy_NginxPublishesNothingAndTheProxyServesEachHostOverHttps()

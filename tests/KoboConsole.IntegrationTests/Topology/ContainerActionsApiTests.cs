@@ -11,8 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Topology;
 
 /// <summary>POST /api/v1/containers/{id}/start|stop|restart on a real test-bed container.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ContainerActionsApiTests(TestBedFixture fixture)
+public sealed class ContainerActionsApiTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string MainEngine = "unix:///var/run/docker.sock";
 

@@ -11,8 +11,7 @@ namespace KoboConsole.IntegrationTests.Topology;
 /// A prefixed stack with a real streaming-replication secondary (stack.sh --postgres-secondary) on a
 /// second engine, in each of kobo's role vocabularies: the replication link, the role words and the lag.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed partial class ReplicationTopologyTests(TestBedFixture fixture)
+public sealed partial class ReplicationTopologyTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string MainEngine = "unix:///var/run/docker.sock";
 

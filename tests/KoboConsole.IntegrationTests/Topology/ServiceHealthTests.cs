@@ -11,8 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Topology;
 
 /// <summary>Probes against the test bed's real PostgreSQL, Redis and nginx; MongoDB only fails here (stand-in).</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class ServiceHealthTests(TestBedFixture fixture)
+public sealed class ServiceHealthTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string MainEngine = "unix:///var/run/docker.sock";
 

@@ -6,8 +6,7 @@ using KoboConsole.IntegrationTests.TestBed;
 namespace KoboConsole.IntegrationTests.Topology;
 
 /// <summary>GET /api/v1/topology on real test-bed stacks of every generation.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class TopologyApiTests(TestBedFixture fixture)
+public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string MainEngine = "unix:///var/run/docker.sock";
 

@@ -5,8 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Topology;
 
 /// <summary>The live topology follows Docker's event stream, and comes back after a daemon restart.</summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class TopologyLiveTests(TestBedFixture fixture)
+public sealed class TopologyLiveTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string MainEngine = "unix:///var/run/docker.sock";
 

@@ -12,8 +12,7 @@ namespace KoboConsole.IntegrationTests.Restores.Drills;
 /// Drills on a test-bed stack: real backups restored into throwaway containers of production's
 /// images. Each test checks that production is untouched and that nothing the drill made is left.
 /// </summary>
-[Collection(TestBedDefinition.Name)]
-public sealed class DrillTests(TestBedFixture fixture)
+public sealed class DrillTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Fact]
     public async Task Drill_GoodBackupsOfEveryStore_SucceedsAndLeavesProductionAndDockerAsTheyWere()
