@@ -87,6 +87,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// For browser tests that must not overlap one another (none today): every class takes
+/// <see cref="BrowserFixture"/> as a class fixture, a Chromium of its own, and runs in parallel
+/// with the others (docs/testing.md).
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserTests : ICollectionFixture<BrowserFixture>
 {

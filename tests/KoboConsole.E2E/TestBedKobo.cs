@@ -24,10 +24,18 @@ public sealed class TestBedKobo : IAsyncDisposable
 
     public int NginxPort => int.Parse(Values["nginx_port"], CultureInfo.InvariantCulture);
 
+    // The images are checked once per test process (browser classes run in parallel; images.sh
+    // writes its cache), then stack.sh up is told so and skips its own check.
+    private static readonly Lazy<Task> Images = new(async () =>
+    {
+        await RunAsync("bash", Script("images.sh"), "all");
+        Environment.SetEnvironmentVariable("KOBO_TESTBED_IMAGES_READY", "1");
+    });
+
     public static async Task<TestBedKobo> UpAsync(string letter)
     {
         var id = $"tb-prefixed-{Guid.NewGuid():N}"[..22];
-        await RunAsync("bash", Script("images.sh"), "all");
+        await Images.Value;
         var stack = new TestBedKobo(id, new Dictionary<string, string>());
         try
         {

@@ -8,8 +8,7 @@ using Microsoft.Playwright;
 namespace KoboConsole.E2E.Admin;
 
 /// <summary>The Users and API tokens pages in Chromium: what an admin does takes effect on the other user's very next request.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private readonly ConsoleAppFactory _app = new(new Dictionary<string, string?>
     {

@@ -7,8 +7,7 @@ using Microsoft.Playwright;
 namespace KoboConsole.E2E.Backups;
 
 /// <summary>Issue 15 on the backups page: console backups in kobo's folders are moved on request; a gone file shows as missing.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class BackupsBesideKoboPageTests(BrowserFixture browser)
+public sealed class BackupsBesideKoboPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly DateTimeOffset Old = new(2026, 11, 1, 3, 0, 0, TimeSpan.Zero);
 

@@ -3,8 +3,7 @@ using Microsoft.Playwright;
 
 namespace KoboConsole.E2E.Backups;
 
-[Collection(BrowserTests.Name)]
-public sealed class BackupsPageTests(BrowserFixture browser)
+public sealed class BackupsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task StartBackup_FromThePage_ShowsProgressThenTheCatalog()

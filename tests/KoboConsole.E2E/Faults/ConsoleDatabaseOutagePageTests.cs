@@ -9,8 +9,7 @@ namespace KoboConsole.E2E.Faults;
 /// in Chromium: the banner says so, the circuit lives on, a page that needs the database shows
 /// the inline message, and everything comes back in the same circuit once the database does.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, ConsolePostgresFixture pg) : IClassFixture<ConsolePostgresFixture>
+public sealed class ConsoleDatabaseOutagePageTests(BrowserFixture browser, ConsolePostgresFixture pg) : IClassFixture<ConsolePostgresFixture>, IClassFixture<BrowserFixture>
 {
     private const string Banner = "The console's database is unreachable; retrying";
 

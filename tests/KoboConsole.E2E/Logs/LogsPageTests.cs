@@ -7,8 +7,7 @@ using Microsoft.Playwright;
 namespace KoboConsole.E2E.Logs;
 
 /// <summary>The logs page in Chromium, following real containers of a kobo install with its own prefix.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private readonly string _prefix = "lge" + Guid.NewGuid().ToString("N")[..6];
     private readonly List<string> _containers = [];

@@ -4,8 +4,7 @@ using Microsoft.Playwright;
 namespace KoboConsole.E2E.Maintenance;
 
 /// <summary>The maintenance page driven like an admin would, against a real test-bed stack and its real nginx.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class MaintenancePageTests(BrowserFixture browser)
+public sealed class MaintenancePageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task Toggle_FromThePage_PublicSeesMaintenanceThenTheSite()

@@ -13,8 +13,7 @@ namespace KoboConsole.E2E.Proxy;
 /// The console behind docker/nginx/koboconsole.conf (Debian's nginx, TLS): a person signs in
 /// through the proxy and sees a log line arrive live over the Blazor circuit's WebSocket.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class ProxyTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private readonly string _prefix = "prx" + Guid.NewGuid().ToString("N")[..6];
     private ConsoleAppFactory _app = null!;

@@ -13,9 +13,8 @@ namespace KoboConsole.E2E.Proxy;
 /// upstreams, the example's ip_hash): the browser sticks to one; when that one stops, nginx fails
 /// over and, after a reload, the same login works on the other (shared Data Protection keys).
 /// </summary>
-[Collection(BrowserTests.Name)]
 public sealed partial class SeveralInstancesProxyTests(BrowserFixture browser, ConsolePostgresFixture pg, ITestOutputHelper output)
-    : IClassFixture<ConsolePostgresFixture>, IAsyncLifetime
+    : IClassFixture<ConsolePostgresFixture>, IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private readonly string _prefix = "pxi" + Guid.NewGuid().ToString("N")[..6];
     private readonly List<ConsoleAppFactory> _instances = [];

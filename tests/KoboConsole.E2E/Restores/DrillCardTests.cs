@@ -8,8 +8,7 @@ using Microsoft.Playwright;
 namespace KoboConsole.E2E.Restores;
 
 /// <summary>The drill card on /backups: red before any drill, a drill started from it, then green for the store that has a backup.</summary>
-[Collection(BrowserTests.Name)]
-public sealed class DrillCardTests(BrowserFixture browser)
+public sealed class DrillCardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task DrillNow_FromTheBackupsPage_ProvenStoreTurnsGreenOthersStayRed()

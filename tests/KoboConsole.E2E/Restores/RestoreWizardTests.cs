@@ -4,8 +4,7 @@ using Microsoft.Playwright;
 
 namespace KoboConsole.E2E.Restores;
 
-[Collection(BrowserTests.Name)]
-public sealed class RestoreWizardTests(BrowserFixture browser)
+public sealed class RestoreWizardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task RestoreWizard_TypedConfirmation_DataBackAndMaintenanceOff()

@@ -15,8 +15,7 @@ namespace KoboConsole.E2E.Security;
 /// (SameSite=Strict) goes along, as it did before; the console refuses all three, so nothing runs
 /// (no audit entry). The same request from the console's own page still reaches the action.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed class CrossOriginBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class CrossOriginBrowserTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private const string Action = "/api/v1/maintenance/disable";
 

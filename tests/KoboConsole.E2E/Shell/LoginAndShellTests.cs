@@ -3,8 +3,7 @@ using Microsoft.Playwright;
 
 namespace KoboConsole.E2E.Shell;
 
-[Collection(BrowserTests.Name)]
-public sealed class LoginAndShellTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class LoginAndShellTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private readonly ConsoleAppFactory _app = new(realPort: true);
     private IBrowserContext _context = null!;

@@ -15,8 +15,7 @@ namespace KoboConsole.E2E.Topology;
 /// error bar or its reconnect dialog; samples the console's RSS. Measurements, not assertions;
 /// results in the test output and /tmp/kobo-load-bench.txt.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed class LoadBenchmark(BrowserFixture browser, ITestOutputHelper output)
+public sealed class LoadBenchmark(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 

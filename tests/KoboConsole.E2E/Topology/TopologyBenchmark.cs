@@ -14,8 +14,7 @@ namespace KoboConsole.E2E.Topology;
 /// this run): the time of GET /api/v1/topology, and the latency from Docker's event (its own
 /// timestamp) to the page's node changing colour in Chromium. Results: docs/benchmarks.md.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed class TopologyBenchmark(BrowserFixture browser, ITestOutputHelper output)
+public sealed class TopologyBenchmark(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private const string Main = "unix:///var/run/docker.sock";
     private static readonly string[] NoGrace = ["-t", "0"];

@@ -3,8 +3,7 @@ using Microsoft.Playwright;
 
 namespace KoboConsole.E2E.Topology;
 
-[Collection(BrowserTests.Name)]
-public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime, IClassFixture<BrowserFixture>
 {
     private TestBedKobo _stack = null!;
     private ConsoleAppFactory _app = null!;
