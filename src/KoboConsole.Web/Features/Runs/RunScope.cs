@@ -101,8 +101,9 @@ public sealed partial class RunScope : IAsyncDisposable
         if (LeaseLost is { } lease && state != RunStates.Succeeded)
         {
             state = RunStates.Failed;
-            error = $"stopped: its lease '{lease}' expired and was taken by another run (the console's database was away too long?). "
-                + "Nothing incomplete was kept; check the run's items and start it again.";
+            // The feature's own account (what it left, how to roll back) follows the reason.
+            error = $"stopped: its lease '{lease}' expired and was taken by another run (was the console's database away too long?). "
+                + (error ?? "Start it again.");
             auditDetail = null;
             await _runs.LogAsync(RunId, $"Run failed: {error}", CancellationToken.None);
         }

@@ -87,10 +87,11 @@ public sealed class RunScopeTests : IAsyncLifetime
 
         await CancelledAsync(scope.Token);
         Assert.Equal("store", scope.LeaseLost);
-        await scope.EndAsync(RunStates.Cancelled, "cancelled", "test run");
+        await scope.EndAsync(RunStates.Cancelled, "maintenance is left on.", "test run");
         var run = (await _db.Runs.GetAsync(scope.RunId, CancellationToken.None))!;
         Assert.Equal(RunStates.Failed, run.State);
-        Assert.Contains("lease 'store'", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("stopped: its lease 'store' expired and was taken by another run", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith(" maintenance is left on.", run.Error, StringComparison.Ordinal);
         Assert.Equal("run other", (await _db.Leases.GetHolderAsync("store", CancellationToken.None))?.Holder);
     }
 
