@@ -1,5 +1,5 @@
 using KoboConsole.Web.Features.Auth;
-using KoboConsole.Web.Infrastructure;
+using KoboConsole.Web.Hosting;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;

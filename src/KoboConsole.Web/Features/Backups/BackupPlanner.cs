@@ -119,7 +119,7 @@ public sealed class BackupPlanner(StackDiscovery discovery, PostgresPrimary post
 
         foreach (var c in snapshot.Containers.Where(c => c.Running && c.Role == KoboRole.Backend))
         {
-            var env = ContainerExec.EnvOf(await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken));
+            var env = ContainerEnv.Of((await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken)).Env);
             if (env.GetValueOrDefault("PUBLIC_DOMAIN_NAME") is { Length: > 0 } domain)
             {
                 return domain;

@@ -7,81 +7,49 @@ namespace KoboConsole.Web.Features.Backups;
 // One item: lease, stream, verify, commit; at most one automatic rerun.
 public sealed partial class BackupRunner
 {
-    private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
-
-    private async Task<ManifestItem?> RunItemWithLeaseAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, CancellationToken ct)
+    private async Task<ManifestItem?> RunItemWithLeaseAsync(RunScope scope, int seq, BackupItemPlan item, IBackupTarget target)
     {
-        var leaseName = BackupLeases.Of(item.Store);
-        Lease? lease;
-        var waiting = false;
-        while ((lease = await leases.TryAcquireAsync(leaseName, $"run {runId}", LeaseTtl, ct)) is null)
+        var wait = await scope.WaitForLeaseAsync(BackupLeases.Of(item.Store), $"run {scope.RunId}",
+            // Backing up a store while a restore replaces it would save a half-restored state.
+            refuse: holder => holder?.Holder.StartsWith(BackupLeases.RestorePrefix, StringComparison.Ordinal) == true,
+            waiting: holder => $"{item.FileName}: waiting for another {item.Store} backup ({holder?.Holder ?? "just ended"}).",
+            scope.Token);
+        if (wait.Lease is not { } lease)
         {
-            var holder = await leases.GetHolderAsync(leaseName, ct);
-            if (holder?.Holder.StartsWith(BackupLeases.RestorePrefix, StringComparison.Ordinal) == true)
-            {
-                // Backing up a store while a restore replaces it would save a half-restored state.
-                var reason = $"a restore ({holder.Holder}) is replacing the {item.Store} data; back up again after it finishes.";
-                await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, reason, CancellationToken.None);
-                await runs.LogAsync(runId, $"{item.FileName}: refused: {reason}", CancellationToken.None);
-                return null;
-            }
-
-            if (!waiting)
-            {
-                await runs.LogAsync(runId, $"{item.FileName}: waiting for another {item.Store} backup ({holder?.Holder ?? "just ended"}).", ct);
-                waiting = true;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var reason = $"a restore ({wait.RefusedBy?.Holder}) is replacing the {item.Store} data; back up again after it finishes.";
+            await scope.Items.FailedAsync(seq, reason);
+            await scope.LogAsync($"{item.FileName}: refused: {reason}", CancellationToken.None);
+            return null;
         }
 
-        await using var held = lease;
-        using var renew = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewer = RenewAsync(held, renew.Token);
         try
         {
-            return await RunItemAsync(runId, seq, item, target, ct);
+            return await RunItemAsync(scope, seq, item, target);
         }
         finally
         {
-            await renew.CancelAsync();
-            await renewer;
+            await scope.ReleaseAsync(lease);
         }
     }
 
-    private static async Task RenewAsync(Lease lease, CancellationToken stop)
+    private async Task<ManifestItem?> RunItemAsync(RunScope scope, int seq, BackupItemPlan item, IBackupTarget target)
     {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(LeaseTtl / 3, stop);
-                await lease.RenewAsync(LeaseTtl, stop);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The item ended.
-        }
-    }
-
-    private async Task<ManifestItem?> RunItemAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, CancellationToken ct)
-    {
+        var ct = scope.Token;
         var attempts = 1 + options.CurrentValue.ItemRetries;
         string? firstReason = null;
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
             var started = time.GetUtcNow();
-            await runs.UpdateItemAsync(runId, seq, RunStates.Running, 0, null, null, null, ct);
-            await runs.LogAsync(runId, $"{item.FileName}: started from {item.Source.ContainerName} on {item.Source.Host}{(item.Source.Role is { } role ? $" ({role})" : "")}.", ct);
+            await scope.Items.StartedAsync(seq, ct);
+            await scope.LogAsync($"{item.FileName}: started from {item.Source.ContainerName} on {item.Source.Host}{(item.Source.Role is { } role ? $" ({role})" : "")}.", ct);
             try
             {
-                return await StreamItemAsync(runId, seq, item, target, started, ct);
+                return await StreamItemAsync(scope, seq, item, target, started);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                await runs.UpdateItemAsync(runId, seq, RunStates.Cancelled, 0, null, null, "cancelled; the incomplete file was removed.", CancellationToken.None);
-                await runs.LogAsync(runId, $"{item.FileName}: cancelled, incomplete file removed.", CancellationToken.None);
+                await scope.Items.CancelledAsync(seq, "cancelled; the incomplete file was removed.");
+                await scope.LogAsync($"{item.FileName}: cancelled, incomplete file removed.", CancellationToken.None);
                 return null;
             }
             catch (Exception ex) when (ex is BackupItemException or DockerException or IOException or UnauthorizedAccessException)
@@ -93,7 +61,7 @@ public sealed partial class BackupRunner
                 // A full disk or a refused directory will not fix itself in a second attempt.
                 if (attempt < attempts && ex is not (IOException or UnauthorizedAccessException))
                 {
-                    await runs.LogAsync(runId, $"{item.FileName}: failed ({reason}); rerunning once.", ct);
+                    await scope.LogAsync($"{item.FileName}: failed ({reason}); rerunning once.", ct);
                     firstReason ??= reason;
                     continue;
                 }
@@ -105,9 +73,9 @@ public sealed partial class BackupRunner
                     reason = $"first attempt: {firstReason}; rerun: {reason}";
                 }
 
-                await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, reason, CancellationToken.None);
+                await scope.Items.FailedAsync(seq, reason);
                 metrics.BackupItemFailed(item.Store, target.Kind);
-                await runs.LogAsync(runId, $"{item.FileName}: failed: {reason}", CancellationToken.None);
+                await scope.LogAsync($"{item.FileName}: failed: {reason}", CancellationToken.None);
                 return null;
             }
         }
@@ -115,12 +83,12 @@ public sealed partial class BackupRunner
         return null;
     }
 
-    private async Task<ManifestItem> StreamItemAsync(string runId, int seq, BackupItemPlan item, IBackupTarget target, DateTimeOffset started, CancellationToken ct)
+    private async Task<ManifestItem> StreamItemAsync(RunScope scope, int seq, BackupItemPlan item, IBackupTarget target, DateTimeOffset started)
     {
+        var ct = scope.Token;
         await using var upload = await target.OpenAsync(item.Folder, item.FileName, ct);
-        await runs.SetItemPendingAsync(runId, seq, upload.Pending, ct);
-        await using var hashing = new HashingStream(upload.Stream,
-            (bytes, c) => runs.UpdateItemAsync(runId, seq, RunStates.Running, bytes, null, null, null, c));
+        await scope.Items.PendingAsync(seq, upload.Pending, ct);
+        await using var hashing = new HashingStream(upload.Stream, (bytes, c) => scope.Items.ProgressAsync(seq, bytes, c));
         var facts = await item.ProduceAsync(hashing, ct);
         await hashing.FlushAsync(ct);
         if (FormatCheck.Problem(item.Store, hashing.Head, hashing.Tail, hashing.BytesWritten) is { } problem)
@@ -130,8 +98,8 @@ public sealed partial class BackupRunner
 
         var key = await upload.CompleteAsync(hashing.BytesWritten, ct);
         var sha = hashing.Sha256;
-        await runs.UpdateItemAsync(runId, seq, RunStates.Succeeded, hashing.BytesWritten, sha, BackupIds.Of(target.Kind, key), null, CancellationToken.None);
-        await runs.LogAsync(runId, $"{item.FileName}: {hashing.BytesWritten} bytes, sha256 {sha[..12]}…, stored as {key}.", CancellationToken.None);
+        await scope.Items.SucceededAsync(seq, hashing.BytesWritten, sha, BackupIds.Of(target.Kind, key));
+        await scope.LogAsync($"{item.FileName}: {hashing.BytesWritten} bytes, sha256 {sha[..12]}…, stored as {key}.", CancellationToken.None);
         Log.ItemDone(logger, key, hashing.BytesWritten, sha);
         metrics.BackupItemSucceeded(item.Store, target.Kind, time.GetUtcNow() - started, hashing.BytesWritten);
         return new ManifestItem(item.Store, key, item.Database, item.Version, hashing.BytesWritten, sha, item.Source.Host, item.Source.ContainerName,

@@ -15,11 +15,9 @@ namespace KoboConsole.Web.Features.Backups;
 /// </summary>
 public sealed partial class BackupRunner(
     RunStore runs,
-    RunCancellation cancellation,
+    RunScopes scopes,
     BackupPlanner planner,
     BackupTargetResolver targets,
-    Leases leases,
-    AuditLog audit,
     TimeProvider time,
     IOptionsMonitor<BackupsOptions> options,
     BackupPruner pruner,
@@ -53,38 +51,29 @@ public sealed partial class BackupRunner(
         var request = StartBackupRequest.Of(run.Request);
         var stores = request.Stores ?? BackupStores.All;
         var targetKind = request.Target ?? BackupTargets.Disk;
-        using var handle = cancellation.Register(runId, jobToken);
-        using var watch = new CancellationTokenSource();
-        var watcher = WatchCancelFlagAsync(runId, handle, watch.Token);
-        var ct = handle.Token;
-        var started = time.GetUtcNow();
-        await runs.StartAsync(runId, CancellationToken.None);
+        await using var scope = await scopes.BeginAsync(run, jobToken);
+        var ct = scope.Token;
         var storeList = string.Join(", ", stores);
         Log.RunStarted(logger, runId, storeList, targetKind);
         string state;
         string? error = null;
         try
         {
-            if (run.CancelRequested)
-            {
-                handle.Cancel();
-            }
-
             ct.ThrowIfCancellationRequested();
             var target = await targets.GetForWritingAsync(targetKind, ct);
             using var disposeTarget = target as IDisposable;
-            var plan = await planner.PlanAsync(stores, started, ct);
+            var plan = await planner.PlanAsync(stores, scope.StartedAt, ct);
             if (forRestore)
             {
-                plan = await FreeNamesAsync(plan, stores, target, started, ct);
+                plan = await FreeNamesAsync(plan, stores, target, scope.StartedAt, ct);
             }
 
-            var failures = await RunItemsAsync(runId, plan, target, started, forRestore, ct);
+            var failures = await RunItemsAsync(scope, plan, target, forRestore);
             state = ct.IsCancellationRequested ? RunStates.Cancelled : failures == 0 ? RunStates.Succeeded : RunStates.Failed;
             error = state == RunStates.Failed ? $"{failures} item(s) failed; see each item's reason." : null;
             if (state == RunStates.Succeeded && retention.CurrentValue.Enabled)
             {
-                await PruneAsync(runId, target, stores, ct);
+                await PruneAsync(scope, target, stores);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -96,34 +85,32 @@ public sealed partial class BackupRunner(
             state = RunStates.Failed;
             error = ex.Message;
         }
-        finally
-        {
-            await watch.CancelAsync();
-            await watcher;
-        }
 
         if (state == RunStates.Cancelled)
         {
             error = "cancelled before it finished; no incomplete file was kept.";
-            await runs.LogAsync(runId, "Run cancelled.", CancellationToken.None);
+            await scope.LogAsync("Run cancelled.", CancellationToken.None);
         }
 
-        await runs.FinishAsync(runId, state, error, CancellationToken.None);
-        metrics.BackupRunFinished(state, targetKind, time.GetUtcNow() - started);
-        await audit.WriteAsync(run.Actor, "backup.run", $"backup run {runId} ({storeList} to {targetKind})", state, error,
-            time.GetUtcNow() - started, CancellationToken.None);
-        Log.RunEnded(logger, runId, state);
-        await webhook.NotifyAsync(runId, CancellationToken.None);
+        scope.OnEnded(o =>
+        {
+            metrics.BackupRunFinished(o.State, targetKind, o.Duration);
+            Log.RunEnded(logger, runId, o.State);
+            return Task.CompletedTask;
+        });
+        scope.OnEnded(_ => webhook.NotifyAsync(runId, CancellationToken.None));
+        await scope.EndAsync(state, error, $"backup run {runId} ({storeList} to {targetKind})");
     }
 
-    private async Task<int> RunItemsAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, bool leasesHeld, CancellationToken ct)
+    private async Task<int> RunItemsAsync(RunScope scope, BackupPlan plan, IBackupTarget target, bool leasesHeld)
     {
+        var ct = scope.Token;
         var failures = 0;
         foreach (var problem in plan.Problems)
         {
-            var seq = await runs.AddItemAsync(runId, problem.Store, problem.Store, ct);
-            await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, problem.Reason, ct);
-            await runs.LogAsync(runId, $"{problem.Store}: {problem.Reason}", ct);
+            var seq = await scope.Items.AddAsync(problem.Store, problem.Store, ct);
+            await scope.Items.FailedAsync(seq, problem.Reason);
+            await scope.LogAsync($"{problem.Store}: {problem.Reason}", ct);
             metrics.BackupItemFailed(problem.Store, target.Kind);
             failures++;
         }
@@ -131,7 +118,7 @@ public sealed partial class BackupRunner(
         var seqs = new List<int>();
         foreach (var item in plan.Items)
         {
-            seqs.Add(await runs.AddItemAsync(runId, item.Store, item.FileName, ct));
+            seqs.Add(await scope.Items.AddAsync(item.Store, item.FileName, ct));
         }
 
         var done = new List<ManifestItem>();
@@ -139,13 +126,13 @@ public sealed partial class BackupRunner(
         {
             if (ct.IsCancellationRequested)
             {
-                await runs.UpdateItemAsync(runId, seqs[i], RunStates.Cancelled, 0, null, null, "the run was cancelled before this item started.", CancellationToken.None);
+                await scope.Items.CancelledAsync(seqs[i], "the run was cancelled before this item started.");
                 continue;
             }
 
             var result = leasesHeld
-                ? await RunItemAsync(runId, seqs[i], plan.Items[i], target, ct)
-                : await RunItemWithLeaseAsync(runId, seqs[i], plan.Items[i], target, ct);
+                ? await RunItemAsync(scope, seqs[i], plan.Items[i], target)
+                : await RunItemWithLeaseAsync(scope, seqs[i], plan.Items[i], target);
             if (result is null)
             {
                 failures += ct.IsCancellationRequested ? 0 : 1;
@@ -158,54 +145,36 @@ public sealed partial class BackupRunner(
 
         if (done.Count > 0)
         {
-            await WriteManifestAsync(runId, plan, target, at, done, CancellationToken.None);
+            await WriteManifestAsync(scope, plan, target, done, CancellationToken.None);
         }
 
         return failures;
     }
 
-    private async Task WriteManifestAsync(string runId, BackupPlan plan, IBackupTarget target, DateTimeOffset at, List<ManifestItem> done, CancellationToken ct)
+    private async Task WriteManifestAsync(RunScope scope, BackupPlan plan, IBackupTarget target, List<ManifestItem> done, CancellationToken ct)
     {
-        var manifest = new BackupManifest(runId, BackupManifest.ConsoleVersionNow, plan.Domain, target.Kind, at, time.GetUtcNow(), done);
+        var at = scope.StartedAt;
+        var manifest = new BackupManifest(scope.RunId, BackupManifest.ConsoleVersionNow, plan.Domain, target.Kind, at, time.GetUtcNow(), done);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json);
-        await using var upload = await target.OpenAsync(BackupManifest.Folder, BackupManifest.FileName(at, runId), ct);
+        await using var upload = await target.OpenAsync(BackupManifest.Folder, BackupManifest.FileName(at, scope.RunId), ct);
         await upload.Stream.WriteAsync(bytes, ct);
         var key = await upload.CompleteAsync(bytes.Length, ct);
-        await runs.LogAsync(runId, $"Manifest written: {key}", ct);
+        await scope.LogAsync($"Manifest written: {key}", ct);
     }
 
     /// <summary>Only after a successful run; the retention plan itself refuses when recent runs failed.</summary>
-    private async Task PruneAsync(string runId, IBackupTarget target, IReadOnlyList<string> stores, CancellationToken ct)
+    private async Task PruneAsync(RunScope scope, IBackupTarget target, IReadOnlyList<string> stores)
     {
+        var ct = scope.Token;
         var plan = await pruner.PruneAsync(target, stores, ct);
         foreach (var deleted in plan.Delete)
         {
-            await runs.LogAsync(runId, $"Retention: deleted {deleted.Name}.", ct);
+            await scope.LogAsync($"Retention: deleted {deleted.Name}.", ct);
         }
 
         foreach (var reason in plan.Blocked)
         {
-            await runs.LogAsync(runId, $"Retention: {reason}", ct);
-        }
-    }
-
-    private async Task WatchCancelFlagAsync(string runId, RunCancellation.Handle handle, CancellationToken stop)
-    {
-        // Another console instance may have taken the cancel request: poll the flag.
-        try
-        {
-            while (!stop.IsCancellationRequested && !handle.Token.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), stop);
-                if (await runs.IsCancelRequestedAsync(runId, stop))
-                {
-                    handle.Cancel();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
+            await scope.LogAsync($"Retention: {reason}", ct);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using KoboConsole.Web.Features.Stack;
 
 namespace KoboConsole.Web.Features.Maintenance;
 
@@ -9,7 +10,7 @@ public sealed record PublicSite(string? Domain, string Scheme = "https", string 
 {
     public static PublicSite FromEnv(IReadOnlyList<string> env)
     {
-        var values = env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        var values = ContainerEnv.Of(env);
         string Get(string key, string fallback) => values.TryGetValue(key, out var v) && v.Length > 0 ? v : fallback;
         return new PublicSite(
             values.GetValueOrDefault("PUBLIC_DOMAIN_NAME") is { Length: > 0 } d ? d : null,

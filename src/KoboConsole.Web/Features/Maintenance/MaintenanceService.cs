@@ -182,7 +182,7 @@ public sealed class MaintenanceService(
         try
         {
             var details = await hosts.Get(running.Host).InspectContainerAsync(running.Id, cancellationToken);
-            var env = details.Env.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+            var env = ContainerEnv.Of(details.Env);
             return (new MaintenanceFields(env.GetValueOrDefault("ETA", ""), env.GetValueOrDefault("DATE_ISO", ""), env.GetValueOrDefault("DATE_STR", ""),
                 env.GetValueOrDefault("EMAIL")), details.StartedAt);
         }

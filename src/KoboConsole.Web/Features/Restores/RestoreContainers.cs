@@ -89,7 +89,7 @@ public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary 
         {
             try
             {
-                var env = StdinExec.EnvOf(await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken));
+                var env = ContainerEnv.Of((await hosts.Get(c.Host).InspectContainerAsync(c.Id, cancellationToken)).Env);
                 if (env.GetValueOrDefault("PUBLIC_DOMAIN_NAME") is { Length: > 0 } domain)
                 {
                     return domain;

@@ -12,24 +12,23 @@ namespace KoboConsole.Web.Features.Restores;
 // The steps themselves; each throws RestoreStepException (or an adapter's typed exception) with the reason.
 public sealed partial class RestoreRunner
 {
-    private async Task PreflightAsync(RunContext s, List<Lease> held)
+    private async Task PreflightAsync(RunContext s)
     {
         var ct = s.Token;
-        var lease = await leases.TryAcquireAsync(RestorePreflight.RestoreLease, HolderOf(s.RunId), LeaseTtl, ct);
+        var lease = await s.Scope.TryHoldAsync(RestorePreflight.RestoreLease, HolderOf(s.RunId), ct);
         if (lease is null)
         {
             var holder = await leases.GetHolderAsync(RestorePreflight.RestoreLease, ct);
             throw new RestoreStepException($"another restore runs ({holder?.Holder ?? "just ended"}); only one restore runs at a time. Nothing was changed.");
         }
 
-        held.Add(lease);
         var ids = s.Request.BackupIds ?? [];
         var plan = await preflight.CheckAsync(ids, s.Request.SafetyBackup != false, s.Request.AcceptUnverified == true,
             s.Request.AcceptReplication == true, s.RunId,
-            (line, c) => runs.LogAsync(s.RunId, line, c), ct);
+            s.Scope.LogAsync, ct);
         foreach (var check in plan.Checks)
         {
-            await runs.LogAsync(s.RunId, $"{(check.Ok ? "✔" : check.Blocking ? "✖" : "⚠")} {check.Name}: {check.Detail}", ct);
+            await s.Scope.LogAsync($"{(check.Ok ? "✔" : check.Blocking ? "✖" : "⚠")} {check.Name}: {check.Detail}", ct);
         }
 
         if (!plan.CanStart)
@@ -44,15 +43,14 @@ public sealed partial class RestoreRunner
 
         foreach (var store in plan.Items.Select(i => i.Store).Distinct(StringComparer.Ordinal))
         {
-            var storeLease = await leases.TryAcquireAsync(BackupLeases.Of(store), HolderOf(s.RunId), LeaseTtl, ct)
+            _ = await s.Scope.TryHoldAsync(BackupLeases.Of(store), HolderOf(s.RunId), ct)
                 ?? throw new RestoreStepException($"a {store} backup started during the pre-flight; wait for it to finish. Nothing was changed.");
-            held.Add(storeLease);
         }
 
         s.Plan = plan;
         foreach (var item in plan.Items.OrderBy(i => Order(i.Store)).ThenBy(i => i.Database, StringComparer.Ordinal))
         {
-            var seq = await runs.AddItemAsync(s.RunId, item.Store, item.Entry.Name, ct);
+            var seq = await s.Scope.Items.AddAsync(item.Store, item.Entry.Name, ct);
             s.Items.Add(new ItemProgress(item, seq));
         }
     }
@@ -64,7 +62,7 @@ public sealed partial class RestoreRunner
         if (status.State == "on")
         {
             s.MaintenanceByUs = s.Inherited.Any(r => r.MaintenanceByUs);
-            await runs.LogAsync(s.RunId, s.MaintenanceByUs
+            await s.Scope.LogAsync(s.MaintenanceByUs
                 ? "Maintenance is already on (left on by an earlier restore that stopped); it is turned off at the end."
                 : "Maintenance was already on before this restore; it is left on at the end.", s.Token);
             return;
@@ -74,7 +72,7 @@ public sealed partial class RestoreRunner
         await maintenance.EnableAsync(fields, $"{s.Actor} (restore run {s.RunId})", s.Token);
         s.MaintenanceByUs = true;
         await SaveAsync(s, RestoreSteps.MaintenanceOn, pending: true);
-        await runs.LogAsync(s.RunId, "Maintenance page is on and answering.", s.Token);
+        await s.Scope.LogAsync("Maintenance page is on and answering.", s.Token);
     }
 
     private async Task StopWritersAsync(RunContext s)
@@ -86,12 +84,12 @@ public sealed partial class RestoreRunner
             await hosts.Get(w.Host).StopContainerAsync(w.Id, TimeSpan.FromSeconds(options.CurrentValue.WriterStopTimeoutSeconds), s.Token);
             s.Stopped.Add(new StoppedWriter(w.Host, w.Id, w.Name));
             await SaveAsync(s, RestoreSteps.StopWriters, pending: true);
-            await runs.LogAsync(s.RunId, $"Stopped {w.Name} on {w.Host}.", s.Token);
+            await s.Scope.LogAsync($"Stopped {w.Name} on {w.Host}.", s.Token);
         }
 
         if (writers.Count == 0)
         {
-            await runs.LogAsync(s.RunId, "No writer was running.", s.Token);
+            await s.Scope.LogAsync("No writer was running.", s.Token);
         }
     }
 
@@ -99,7 +97,7 @@ public sealed partial class RestoreRunner
     {
         if (s.Request.SafetyBackup == false)
         {
-            await runs.LogAsync(s.RunId, $"Skipped by {s.Actor}: {s.Request.SkipSafetyReason}", s.Token);
+            await s.Scope.LogAsync($"Skipped by {s.Actor}: {s.Request.SkipSafetyReason}", s.Token);
             return;
         }
 
@@ -107,7 +105,7 @@ public sealed partial class RestoreRunner
         var request = new StartBackupRequest(stores, options.CurrentValue.SafetyTarget);
         s.SafetyRunId = await runs.CreateAsync(BackupRunner.Kind, $"{s.Actor} (safety backup of restore run {s.RunId})",
             JsonSerializer.Serialize(request, BackupManifest.Json), s.Token);
-        await runs.LogAsync(s.RunId, $"Safety backup run {s.SafetyRunId}: {string.Join(", ", stores)} to {request.Target}.", s.Token);
+        await s.Scope.LogAsync($"Safety backup run {s.SafetyRunId}: {string.Join(", ", stores)} to {request.Target}.", s.Token);
         await backups.RunAsync(s.SafetyRunId, s.Token, forRestore: true);
         var view = await runs.GetAsync(s.SafetyRunId, CancellationToken.None);
         if (view?.State != RunStates.Succeeded)
@@ -120,7 +118,7 @@ public sealed partial class RestoreRunner
         await SaveAsync(s, RestoreSteps.SafetyBackup, pending: true);
         foreach (var item in view.Items)
         {
-            await runs.LogAsync(s.RunId, $"Safety copy {item.Name}: backup id {item.BackupId}.", s.Token);
+            await s.Scope.LogAsync($"Safety copy {item.Name}: backup id {item.BackupId}.", s.Token);
         }
     }
 
@@ -137,8 +135,8 @@ public sealed partial class RestoreRunner
             foreach (var p in s.Items)
             {
                 var f = found.First(x => x.Item.Entry.Id == p.Item.Entry.Id);
-                await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Running, 0, null, p.Item.Entry.Id, null, s.Token);
-                await runs.LogAsync(s.RunId, $"{p.Item.Entry.Name}: restoring into the current {p.Item.Scope}.", s.Token);
+                await s.Scope.Items.StartedAsync(p.Seq, p.Item.Entry.Id, s.Token);
+                await s.Scope.LogAsync($"{p.Item.Entry.Name}: restoring into the current {p.Item.Scope}.", s.Token);
                 try
                 {
                     await RestoreOneAsync(s, p, f);
@@ -193,8 +191,8 @@ public sealed partial class RestoreRunner
         stream.EnsureIntact(m?.SizeBytes, m?.Sha256);
         p.Bytes = stream.BytesRead;
         p.Sha256 = stream.Sha256;
-        await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Running, p.Bytes, p.Sha256, p.Item.Entry.Id, null, s.Token);
-        await runs.LogAsync(s.RunId, $"{p.Item.Entry.Name}: {result.Note} ({p.Bytes} bytes read, sha256 {p.Sha256[..12]}…)", s.Token);
+        await s.Scope.Items.ProgressAsync(p.Seq, p.Bytes, p.Sha256, p.Item.Entry.Id, s.Token);
+        await s.Scope.LogAsync($"{p.Item.Entry.Name}: {result.Note} ({p.Bytes} bytes read, sha256 {p.Sha256[..12]}…)", s.Token);
     }
 
     private async Task VerifyItemsAsync(RunContext s)
@@ -210,11 +208,11 @@ public sealed partial class RestoreRunner
                 BackupStores.Mongo => p.Check ?? StoreVerification.Fail("mongorestore did not report."),
                 _ => await MediaRestore.VerifyAsync(p.MediaPath!.Value.Target, p.MediaPath.Value.Path, m?.FileCount, m?.ContentBytes, s.Token),
             };
-            await runs.LogAsync(s.RunId, $"{(check.Ok ? "✔" : "✖")} {p.Item.Entry.Name}: {check.Detail}", s.Token);
+            await s.Scope.LogAsync($"{(check.Ok ? "✔" : "✖")} {p.Item.Entry.Name}: {check.Detail}", s.Token);
             if (check.Ok)
             {
                 p.Done = true;
-                await runs.UpdateItemAsync(s.RunId, p.Seq, RunStates.Succeeded, p.Bytes, p.Sha256, p.Item.Entry.Id, null, s.Token);
+                await s.Scope.Items.SucceededAsync(p.Seq, p.Bytes, p.Sha256, p.Item.Entry.Id);
             }
             else
             {
@@ -237,11 +235,11 @@ public sealed partial class RestoreRunner
             try
             {
                 await hosts.Get(w.Host).StartContainerAsync(w.Id, s.Token);
-                await runs.LogAsync(s.RunId, $"Started {w.Name} on {w.Host}.", s.Token);
+                await s.Scope.LogAsync($"Started {w.Name} on {w.Host}.", s.Token);
             }
             catch (ContainerNotFoundException)
             {
-                await runs.LogAsync(s.RunId, $"{w.Name} on {w.Host} no longer exists; not started.", s.Token);
+                await s.Scope.LogAsync($"{w.Name} on {w.Host} no longer exists; not started.", s.Token);
             }
         }
 
@@ -255,19 +253,19 @@ public sealed partial class RestoreRunner
     }
 
     private async Task HealthGateAsync(RunContext s) =>
-        await runs.LogAsync(s.RunId, await health.WaitAsync(TimeSpan.FromSeconds(options.CurrentValue.HealthTimeoutSeconds), s.Token), s.Token);
+        await s.Scope.LogAsync(await health.WaitAsync(TimeSpan.FromSeconds(options.CurrentValue.HealthTimeoutSeconds), s.Token), s.Token);
 
     private async Task MaintenanceOffAsync(RunContext s)
     {
         if (!s.MaintenanceByUs)
         {
-            await runs.LogAsync(s.RunId, "Maintenance was on before this restore: left on.", s.Token);
+            await s.Scope.LogAsync("Maintenance was on before this restore: left on.", s.Token);
             return;
         }
 
         await maintenance.DisableAsync($"{s.Actor} (restore run {s.RunId})", s.Token);
         s.MaintenanceByUs = false;
-        await runs.LogAsync(s.RunId, "Maintenance is off; nginx answers again.", s.Token);
+        await s.Scope.LogAsync("Maintenance is off; nginx answers again.", s.Token);
     }
 
     private static int Order(string store) => store switch
@@ -280,15 +278,17 @@ public sealed partial class RestoreRunner
 }
 
 /// <summary>A restore run's working state.</summary>
-internal sealed class RunContext(string runId, string actor, StartRestoreRequest request, CancellationToken token)
+internal sealed class RunContext(RunScope scope, StartRestoreRequest request)
 {
-    public string RunId => runId;
+    public RunScope Scope => scope;
 
-    public string Actor => actor;
+    public string RunId => scope.RunId;
+
+    public string Actor => scope.Run.Actor;
 
     public StartRestoreRequest Request => request;
 
-    public CancellationToken Token => token;
+    public CancellationToken Token => scope.Token;
 
     public RestorePlan? Plan { get; set; }
 

@@ -20,7 +20,7 @@ namespace KoboConsole.Web.Features.Restores;
 /// </summary>
 public sealed partial class RestoreRunner(
     RunStore runs,
-    RunCancellation cancellation,
+    RunScopes scopes,
     RestorePreflight preflight,
     RestoreSources sources,
     RestoreContainers containers,
@@ -29,7 +29,6 @@ public sealed partial class RestoreRunner(
     BackupRunner backups,
     HealthGate health,
     Leases leases,
-    AuditLog audit,
     ConsoleMetrics metrics,
     IDockerHosts hosts,
     IOptionsMonitor<RestoresOptions> options,
@@ -37,7 +36,6 @@ public sealed partial class RestoreRunner(
     ILogger<RestoreRunner> logger)
 {
     public const string Kind = "restore";
-    private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
 
     public static string HolderOf(string? runId) => BackupLeases.RestorePrefix + runId;
 
@@ -57,26 +55,15 @@ public sealed partial class RestoreRunner(
         }
 
         var request = JsonSerializer.Deserialize<StartRestoreRequest>(run.Request ?? "{}", BackupManifest.Json) ?? new StartRestoreRequest(null, null);
-        using var handle = cancellation.Register(runId, jobToken);
-        var started = time.GetUtcNow();
-        await runs.StartAsync(runId, CancellationToken.None);
+        await using var scope = await scopes.BeginAsync(run, jobToken);
         var backupIds = string.Join(", ", request.BackupIds ?? []);
         Log.RunStarted(logger, runId, backupIds);
-        var state = new RunContext(runId, run.Actor, request, handle.Token);
+        var state = new RunContext(scope, request);
         string outcome;
         string? error = null;
-        var held = new List<Lease>();
-        using var renew = new CancellationTokenSource();
-        Task? renewer = null;
         try
         {
-            if (run.CancelRequested)
-            {
-                handle.Cancel();
-            }
-
-            await StepAsync(state, RestoreSteps.Preflight, () => PreflightAsync(state, held));
-            renewer = RenewAsync(runId, held, handle, renew.Token);
+            await StepAsync(state, RestoreSteps.Preflight, () => PreflightAsync(state));
             await StepAsync(state, RestoreSteps.MaintenanceOn, () => MaintenanceOnAsync(state));
             await StepAsync(state, RestoreSteps.StopWriters, () => StopWritersAsync(state));
             await StepAsync(state, RestoreSteps.SafetyBackup, () => SafetyBackupAsync(state));
@@ -91,34 +78,24 @@ public sealed partial class RestoreRunner(
         }
         catch (StepFailedException ex)
         {
-            outcome = handle.Token.IsCancellationRequested ? RunStates.Cancelled : RunStates.Failed;
+            outcome = scope.Token.IsCancellationRequested ? RunStates.Cancelled : RunStates.Failed;
             error = await FailureReportAsync(state, ex);
         }
-        finally
+
+        scope.OnEnded(o =>
         {
-            await renew.CancelAsync();
-            if (renewer is not null)
-            {
-                await renewer;
-            }
-
-            foreach (var lease in held)
-            {
-                await lease.DisposeAsync();
-            }
-        }
-
-        await runs.FinishAsync(runId, outcome, error, CancellationToken.None);
-        metrics.RestoreRunFinished(outcome, time.GetUtcNow() - started);
+            metrics.RestoreRunFinished(o.State, o.Duration);
+            Log.RunEnded(logger, runId, o.State, state.FailedStep ?? "");
+            return Task.CompletedTask;
+        });
         var what = $"restore run {runId} ({string.Join(", ", state.Plan?.Items.Select(i => i.Entry.Name) ?? request.BackupIds ?? [])})";
-        await audit.WriteAsync(run.Actor, "restore.run", what, outcome, error ?? "all steps succeeded", time.GetUtcNow() - started, CancellationToken.None);
-        Log.RunEnded(logger, runId, outcome, state.FailedStep ?? "");
+        await scope.EndAsync(outcome, error, what, error ?? "all steps succeeded");
     }
 
     private async Task StepAsync(RunContext state, string step, Func<Task> action)
     {
-        await runs.SetStepAsync(state.RunId, step, CancellationToken.None);
-        await runs.LogAsync(state.RunId, $"▶ {step}", CancellationToken.None);
+        await state.Scope.StepAsync(step, CancellationToken.None);
+        await state.Scope.LogAsync($"▶ {step}", CancellationToken.None);
         try
         {
             state.Token.ThrowIfCancellationRequested();
@@ -135,7 +112,7 @@ public sealed partial class RestoreRunner(
 
             state.FailedStep = step;
             var reason = ex is OperationCanceledException ? "the run was cancelled." : ex.Message;
-            await runs.LogAsync(state.RunId, $"✖ {step} failed: {reason}", CancellationToken.None);
+            await state.Scope.LogAsync($"✖ {step} failed: {reason}", CancellationToken.None);
             throw new StepFailedException(step, reason, ex);
         }
     }
@@ -163,8 +140,8 @@ public sealed partial class RestoreRunner(
 
         foreach (var pending in state.Items.Where(i => i.Seq > 0 && !i.Done))
         {
-            await runs.UpdateItemAsync(state.RunId, pending.Seq, RunStates.Failed, pending.Bytes, null, pending.Item.Entry.Id,
-                pending.Error ?? $"not restored: the run stopped at step '{ex.Step}'.", CancellationToken.None);
+            await state.Scope.Items.FailedAsync(pending.Seq, pending.Error ?? $"not restored: the run stopped at step '{ex.Step}'.",
+                pending.Bytes, pending.Item.Entry.Id);
         }
 
         return string.Join(" ", parts);
@@ -173,51 +150,6 @@ public sealed partial class RestoreRunner(
     private Task SaveAsync(RunContext s, string? failedStep, bool pending) => ledger.SaveAsync(new RestoreRecord(s.RunId, failedStep, s.SafetyRunId, s.SafetyBackupIds,
         s.Stopped.Concat(s.Inherited.SelectMany(r => r.StoppedWriters)).DistinctBy(w => (w.Host, w.Id)).ToList(),
         s.MaintenanceByUs, pending), CancellationToken.None);
-
-    /// <summary>Keeps the leases alive, and takes a cancel request made on another console instance (the flag in the database).</summary>
-    private async Task RenewAsync(string runId, List<Lease> held, RunCancellation.Handle handle, CancellationToken stop)
-    {
-        try
-        {
-            var renewed = time.GetUtcNow();
-            while (true)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), stop);
-                if (!handle.Token.IsCancellationRequested && await CancelRequestedAsync(runId, stop))
-                {
-                    handle.Cancel();
-                }
-
-                if (time.GetUtcNow() - renewed < LeaseTtl / 3)
-                {
-                    continue;
-                }
-
-                renewed = time.GetUtcNow();
-                foreach (var lease in held)
-                {
-                    await lease.RenewAsync(LeaseTtl, stop);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
-        }
-    }
-
-    private async Task<bool> CancelRequestedAsync(string runId, CancellationToken stop)
-    {
-        try
-        {
-            return await runs.IsCancelRequestedAsync(runId, stop);
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // The console's database did not answer this time; ask again in a second.
-            return false;
-        }
-    }
 }
 
 /// <summary>A step failed; the run stops there.</summary>

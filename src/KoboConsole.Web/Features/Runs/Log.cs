@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8104, Level = LogLevel.Warning, Message = "Run {RunId} stopped on an error and could not be marked failed: {Reason}")]
     public static partial void StrandedNotRecorded(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Run {RunId} lost its lease {Lease} to another holder; the run is stopped")]
+    public static partial void LeaseLost(ILogger logger, string runId, string lease);
+
+    [LoggerMessage(EventId = 8106, Level = LogLevel.Error, Message = "Run {RunId} ended, but one of its ending hooks (metrics, webhook) failed")]
+    public static partial void EndingHookFailed(ILogger logger, string runId, Exception exception);
 }

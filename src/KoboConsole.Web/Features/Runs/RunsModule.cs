@@ -11,6 +11,7 @@ public static class RunsModule
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<RunCancellation>();
         builder.Services.AddSingleton<RunCancelRequests>();
+        builder.Services.AddSingleton<RunScopes>();
         builder.Services.AddSingleton<ConsoleInstance>();
         builder.Services.AddSingleton<RunRecovery>();
         builder.Services.AddHostedService<RunHeartbeat>();

@@ -178,7 +178,7 @@ public sealed class KoboCronService(StackDiscovery discovery, IDockerHosts hosts
         string? envSchedule = null;
         try
         {
-            envSchedule = KoboCrontab.EnvSchedule(ContainerExec.EnvOf(await engine.InspectContainerAsync(container.Id, cancellationToken)).GetValueOrDefault(cron.Variable));
+            envSchedule = KoboCrontab.EnvSchedule(ContainerEnv.Of((await engine.InspectContainerAsync(container.Id, cancellationToken)).Env).GetValueOrDefault(cron.Variable));
             if (!container.Running)
             {
                 return Entry(cron, container, envSchedule, new CrontabState(false, null, null, false, false, null), covered, $"{container.Name} is {container.State}: its cron cannot be read.");

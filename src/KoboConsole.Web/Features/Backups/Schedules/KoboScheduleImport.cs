@@ -27,7 +27,7 @@ public sealed class KoboScheduleImport(StackDiscovery discovery, IDockerHosts ho
                 continue;
             }
 
-            var env = ContainerExec.EnvOf(await hosts.Get(container.Host).InspectContainerAsync(container.Id, cancellationToken));
+            var env = ContainerEnv.Of((await hosts.Get(container.Host).InspectContainerAsync(container.Id, cancellationToken)).Env);
             if (env.GetValueOrDefault(variable)?.Trim().Trim('"') is { Length: > 0 } cron && !cron.StartsWith('#') && ScheduleRules.Problem(cron, "UTC") is null)
             {
                 found.Add(new KoboSchedule(store, variable, cron));

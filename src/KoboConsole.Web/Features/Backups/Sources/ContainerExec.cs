@@ -1,5 +1,4 @@
 using System.Text;
-using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -8,8 +7,6 @@ namespace KoboConsole.Web.Features.Backups;
 internal static class ContainerExec
 {
     private const int StderrLimit = 16 * 1024;
-
-    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) => ContainerEnv.Of(details.Env);
 
     /// <summary>Runs a short command and returns its stdout; a non-zero exit is a failure naming <paramref name="what"/>.</summary>
     public static async Task<string> TextAsync(IContainerEngine engine, string id, IReadOnlyList<string> cmd, IReadOnlyList<string> env, string what, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -7,7 +8,7 @@ internal static class MongoSource
 {
     public static BackupItemPlan Plan(IContainerEngine engine, ContainerDetails mongo, BackupSource source, string domain, DateTimeOffset at)
     {
-        var env = ContainerExec.EnvOf(mongo);
+        var env = ContainerEnv.Of(mongo.Env);
         var major = env.GetValueOrDefault("MONGO_MAJOR") is { Length: > 0 } m ? m : "unknown";
         var spec = Spec(env.GetValueOrDefault("MONGO_INITDB_ROOT_USERNAME"), env.GetValueOrDefault("MONGO_INITDB_ROOT_PASSWORD"));
         return new BackupItemPlan(BackupStores.Mongo, "mongo", BackupNames.Mongo(major, domain, at), null, major, source,

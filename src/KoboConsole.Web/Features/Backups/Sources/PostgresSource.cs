@@ -1,4 +1,5 @@
 using System.Globalization;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -17,7 +18,7 @@ internal static class PostgresSource
 
     public static async Task<IReadOnlyList<BackupItemPlan>> PlanAsync(IContainerEngine engine, ContainerDetails pg, BackupSource source, string domain, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var env = ContainerExec.EnvOf(pg);
+        var env = ContainerEnv.Of(pg.Env);
         var user = env.GetValueOrDefault("POSTGRES_USER") is { Length: > 0 } u ? u : "postgres";
         string[] execEnv = env.TryGetValue("POSTGRES_PASSWORD", out var password) ? [$"PGPASSWORD={password}"] : [];
         var databases = new[] { env.GetValueOrDefault("KPI_POSTGRES_DB"), env.GetValueOrDefault("KC_POSTGRES_DB") }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
-using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Backups;
@@ -13,7 +13,7 @@ internal static class RedisSource
 {
     public static BackupItemPlan Plan(IContainerEngine engine, ContainerDetails redis, BackupSource source, string domain, DateTimeOffset at, TimeSpan saveTimeout)
     {
-        var env = ContainerExec.EnvOf(redis);
+        var env = ContainerEnv.Of(redis.Env);
         var version = env.GetValueOrDefault("REDIS_VERSION") is { Length: > 0 } v ? v : "unknown";
         // redis-cli reads the password from REDISCLI_AUTH, so it is never on a command line.
         string[] execEnv = env.TryGetValue("REDIS_PASSWORD", out var password) && password.Length > 0 ? [$"REDISCLI_AUTH={password}"] : [];
@@ -33,7 +33,7 @@ internal static class RedisSource
             await Task.Delay(200, cancellationToken);
         }
 
-        var keysBefore = RedisCli.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
+        var keysBefore = RedisInfo.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
         var started = (await Cli("redis-cli BGSAVE", "BGSAVE")).Trim();
         if (!started.Contains("started", StringComparison.OrdinalIgnoreCase) && !started.Contains("scheduled", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,7 +58,7 @@ internal static class RedisSource
         }
 
         // The count a restore is checked against; writers that changed keys around the save make it unknown rather than wrong.
-        var keysAfter = RedisCli.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
+        var keysAfter = RedisInfo.KeyCount(await Cli("redis-cli INFO keyspace", "INFO", "keyspace"));
         long? keyCount = keysAfter == keysBefore ? keysBefore : null;
         var path = await RdbPathAsync(Cli);
         var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);

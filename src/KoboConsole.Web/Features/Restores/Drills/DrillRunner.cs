@@ -15,15 +15,12 @@ namespace KoboConsole.Web.Features.Restores.Drills;
 /// </summary>
 public sealed partial class DrillRunner(
     RunStore runs,
-    RunCancellation cancellation,
+    RunScopes scopes,
     DrillPlanner planner,
     DrillSteps steps,
     DrillJanitor janitor,
     IDockerHosts hosts,
-    Leases leases,
-    AuditLog audit,
     ConsoleMetrics metrics,
-    TimeProvider time,
     ILogger<DrillRunner> logger)
 {
     public const string Kind = "drill";
@@ -41,22 +38,15 @@ public sealed partial class DrillRunner(
 
         var request = JsonSerializer.Deserialize<StartDrillRequest>(run.Request ?? "{}", BackupManifest.Json);
         var stores = BackupStores.All.Where(s => request?.Stores is null || request.Stores.Contains(s)).ToList();
-        using var handle = cancellation.Register(runId, jobToken);
-        var ct = handle.Token;
-        var started = time.GetUtcNow();
+        await using var scope = await scopes.BeginAsync(run, jobToken);
+        var ct = scope.Token;
         var storeList = string.Join(", ", stores);
-        await runs.StartAsync(runId, CancellationToken.None);
         Log.RunStarted(logger, runId, storeList);
         string state;
         string? error = null;
         try
         {
-            if (run.CancelRequested)
-            {
-                handle.Cancel();
-            }
-
-            var failures = await RunStoresAsync(runId, stores, handle, ct);
+            var failures = await RunStoresAsync(scope, stores);
             state = ct.IsCancellationRequested ? RunStates.Cancelled : failures == 0 ? RunStates.Succeeded : RunStates.Failed;
             error = state == RunStates.Failed ? $"{failures} of {stores.Count} store(s) could not be proven restorable; see each item's reason." : null;
         }
@@ -68,25 +58,27 @@ public sealed partial class DrillRunner(
         if (state == RunStates.Cancelled)
         {
             error = "cancelled before it finished; every throwaway container was removed.";
-            await CancelOpenItemsAsync(runId);
+            await CancelOpenItemsAsync(scope);
         }
 
-        await runs.FinishAsync(runId, state, error, CancellationToken.None);
-        foreach (var item in (await runs.GetAsync(runId, CancellationToken.None))?.Items ?? [])
+        scope.OnEnded(async o =>
         {
-            metrics.DrillStoreFinished(item.Store, item.State);
-        }
+            foreach (var item in (await runs.GetAsync(runId, CancellationToken.None))?.Items ?? [])
+            {
+                metrics.DrillStoreFinished(item.Store, item.State);
+            }
 
-        await audit.WriteAsync(run.Actor, "drill.run", $"drill run {runId} ({storeList})", state, error,
-            time.GetUtcNow() - started, CancellationToken.None);
-        Log.RunEnded(logger, runId, state);
+            Log.RunEnded(logger, runId, o.State);
+        });
+        await scope.EndAsync(state, error, $"drill run {runId} ({storeList})");
     }
 
-    private async Task<int> RunStoresAsync(string runId, IReadOnlyList<string> stores, RunCancellation.Handle handle, CancellationToken ct)
+    private async Task<int> RunStoresAsync(RunScope scope, IReadOnlyList<string> stores)
     {
-        await using var lease = await AcquireAsync(runId, ct);
-        using var stop = new CancellationTokenSource();
-        var keepAlive = KeepAliveAsync(runId, lease, handle, stop.Token);
+        var ct = scope.Token;
+        var runId = scope.RunId;
+        _ = await scope.WaitForLeaseAsync(LeaseName, LeaseHolder(runId), refuse: _ => false,
+            waiting: holder => $"Waiting for another drill to finish ({holder?.Holder ?? "just ended"}).", ct);
         try
         {
             await janitor.SweepAsync(ct);
@@ -96,11 +88,11 @@ public sealed partial class DrillRunner(
                 try
                 {
                     var plan = await planner.PlanAsync(store, ct);
-                    planned.Add((store, await runs.AddItemAsync(runId, store, string.Join(", ", plan.Backups.Select(b => b.Name)), ct), plan, null));
+                    planned.Add((store, await scope.Items.AddAsync(store, string.Join(", ", plan.Backups.Select(b => b.Name)), ct), plan, null));
                 }
                 catch (Exception ex) when (ex is DrillException or DockerException)
                 {
-                    planned.Add((store, await runs.AddItemAsync(runId, store, store, ct), null, ex.Message));
+                    planned.Add((store, await scope.Items.AddAsync(store, store, ct), null, ex.Message));
                 }
             }
 
@@ -109,11 +101,11 @@ public sealed partial class DrillRunner(
             {
                 if (plan is null)
                 {
-                    await runs.UpdateItemAsync(runId, seq, RunStates.Failed, 0, null, null, problem, CancellationToken.None);
-                    await runs.LogAsync(runId, $"{store}: {problem}", CancellationToken.None);
+                    await scope.Items.FailedAsync(seq, problem!);
+                    await scope.LogAsync($"{store}: {problem}", CancellationToken.None);
                     failures++;
                 }
-                else if (!ct.IsCancellationRequested && !await DrillStoreAsync(runId, seq, plan, ct))
+                else if (!ct.IsCancellationRequested && !await DrillStoreAsync(scope, seq, plan))
                 {
                     failures += ct.IsCancellationRequested ? 0 : 1;
                 }
@@ -123,20 +115,18 @@ public sealed partial class DrillRunner(
         }
         finally
         {
-            await stop.CancelAsync();
-            await keepAlive;
-            await runs.SetStepAsync(runId, null, CancellationToken.None);
+            await scope.StepAsync(null, CancellationToken.None);
         }
     }
 
-    private async Task CancelOpenItemsAsync(string runId)
+    private async Task CancelOpenItemsAsync(RunScope scope)
     {
-        var run = await runs.GetAsync(runId, CancellationToken.None);
+        var run = await runs.GetAsync(scope.RunId, CancellationToken.None);
         foreach (var item in run?.Items.Where(i => !RunStates.IsFinished(i.State)) ?? [])
         {
-            await runs.UpdateItemAsync(runId, item.Seq, RunStates.Cancelled, 0, null, item.BackupId, "the run was cancelled before this store was proven.", CancellationToken.None);
+            await scope.Items.CancelledAsync(item.Seq, "the run was cancelled before this store was proven.", item.BackupId);
         }
 
-        await runs.LogAsync(runId, "Run cancelled; throwaway containers removed.", CancellationToken.None);
+        await scope.LogAsync("Run cancelled; throwaway containers removed.", CancellationToken.None);
     }
 }

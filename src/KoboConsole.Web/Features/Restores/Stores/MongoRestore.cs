@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -8,7 +9,7 @@ public static class MongoRestore
     /// <summary>Credentials from the container's environment go through the exec's environment, never its command line.</summary>
     public static ExecSpec Spec(ContainerDetails mongo)
     {
-        var env = StdinExec.EnvOf(mongo);
+        var env = ContainerEnv.Of(mongo.Env);
         var user = env.GetValueOrDefault("MONGO_INITDB_ROOT_USERNAME");
         if (string.IsNullOrEmpty(user))
         {

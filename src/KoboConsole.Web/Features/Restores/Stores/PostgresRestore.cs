@@ -1,4 +1,5 @@
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -14,7 +15,7 @@ public static class PostgresRestore
     {
         public static Login Of(ContainerDetails pg)
         {
-            var env = StdinExec.EnvOf(pg);
+            var env = ContainerEnv.Of(pg.Env);
             var user = env.GetValueOrDefault("POSTGRES_USER") is { Length: > 0 } u ? u : "postgres";
             return new Login(user, env.TryGetValue("POSTGRES_PASSWORD", out var password) ? [$"PGPASSWORD={password}"] : []);
         }

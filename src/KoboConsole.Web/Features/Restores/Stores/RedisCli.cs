@@ -1,4 +1,4 @@
-using System.Globalization;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -8,7 +8,7 @@ internal sealed class RedisCli(RestoreTarget target, IReadOnlyList<string> env)
 {
     public static RedisCli Of(RestoreTarget target, ContainerDetails redis)
     {
-        var vars = StdinExec.EnvOf(redis);
+        var vars = ContainerEnv.Of(redis.Env);
         return new RedisCli(target, vars.TryGetValue("REDIS_PASSWORD", out var password) && password.Length > 0 ? [$"REDISCLI_AUTH={password}"] : []);
     }
 
@@ -45,7 +45,7 @@ internal sealed class RedisCli(RestoreTarget target, IReadOnlyList<string> env)
             try
             {
                 var info = await RunAsync("redis-cli INFO persistence", cancellationToken, "INFO", "persistence");
-                if (Field(info, "loading") == 0)
+                if (RedisInfo.Field(info, "loading") == 0)
                 {
                     return;
                 }
@@ -62,18 +62,6 @@ internal sealed class RedisCli(RestoreTarget target, IReadOnlyList<string> env)
 
         throw new RestoreStepException($"Redis did not finish starting within {timeout.TotalSeconds:0} s ({last}); check its log for a rejected dump file.");
     }
-
-    /// <summary>The sum of <c>keys=</c> over every database in <c>INFO keyspace</c>.</summary>
-    public static long KeyCount(string keyspace) =>
-        keyspace.Split('\n', StringSplitOptions.TrimEntries)
-            .Where(l => l.StartsWith("db", StringComparison.Ordinal) && l.Contains("keys=", StringComparison.Ordinal))
-            .Sum(l => long.Parse(l.Split(':', 2)[1].Split(',')[0]["keys=".Length..], CultureInfo.InvariantCulture));
-
-    /// <summary>A numeric <c>name:value</c> field of an INFO section, or null.</summary>
-    public static long? Field(string info, string name) =>
-        info.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith(name + ":", StringComparison.Ordinal))
-            .Select(l => long.TryParse(l[(name.Length + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null)
-            .FirstOrDefault();
 
     private static string? Second(string reply)
     {

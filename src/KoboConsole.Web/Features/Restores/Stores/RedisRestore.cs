@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -82,9 +83,9 @@ public static class RedisRestore
     {
         var redis = await StdinExec.InspectRunningAsync(target, "verifying Redis", cancellationToken);
         var cli = RedisCli.Of(target, redis);
-        var keys = RedisCli.KeyCount(await cli.RunAsync("redis-cli INFO keyspace", cancellationToken, "INFO", "keyspace"));
+        var keys = RedisInfo.KeyCount(await cli.RunAsync("redis-cli INFO keyspace", cancellationToken, "INFO", "keyspace"));
         var persistence = await cli.RunAsync("redis-cli INFO persistence", cancellationToken, "INFO", "persistence");
-        var expired = RedisCli.Field(persistence, "rdb_last_load_keys_expired") ?? 0;
+        var expired = RedisInfo.Field(persistence, "rdb_last_load_keys_expired") ?? 0;
         if (expectedKeys is not { } expected)
         {
             return StoreVerification.Pass($"Redis answers with {keys} keys (no key count in a kobo-made backup to compare).");

@@ -1,5 +1,4 @@
 using System.Text;
-using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Restores.Stores;
@@ -127,8 +126,6 @@ public static class StdinExec
             ? stdout.Text
             : throw new RestoreStepException($"{what} exited with code {exitCode}{(stderr.Length > 0 ? ": " + Last(stderr, 1500) : "")}");
     }
-
-    public static IReadOnlyDictionary<string, string> EnvOf(ContainerDetails details) => ContainerEnv.Of(details.Env);
 
     internal static async Task<ContainerDetails> InspectRunningAsync(RestoreTarget target, string what, CancellationToken cancellationToken)
     {

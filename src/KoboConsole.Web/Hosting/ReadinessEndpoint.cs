@@ -3,7 +3,7 @@ using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Infrastructure.Storage;
 
-namespace KoboConsole.Web.Infrastructure.Http;
+namespace KoboConsole.Web.Hosting;
 
 /// <summary>
 /// /healthz says the process is alive; /readyz says whether it can work: the console's database

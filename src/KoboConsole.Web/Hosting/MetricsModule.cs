@@ -1,7 +1,8 @@
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Infrastructure.Metrics;
 using OpenTelemetry.Metrics;
 
-namespace KoboConsole.Web.Infrastructure.Metrics;
+namespace KoboConsole.Web.Hosting;
 
 /// <summary>
 /// /metrics in Prometheus text format (OpenTelemetry's exporter): the console's meter plus

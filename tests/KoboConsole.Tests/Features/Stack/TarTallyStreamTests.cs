@@ -1,7 +1,7 @@
 using System.Formats.Tar;
-using KoboConsole.Web.Features.Restores.Stores;
+using KoboConsole.Web.Features.Stack;
 
-namespace KoboConsole.Tests.Features.Restores.Stores;
+namespace KoboConsole.Tests.Features.Stack;
 
 public sealed class TarTallyStreamTests
 {

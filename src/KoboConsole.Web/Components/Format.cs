@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KoboConsole.Web.Features.Backups;
+namespace KoboConsole.Web.Components;
 
 /// <summary>Sizes, rates and durations the way an admin reads them.</summary>
 public static class Format

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KoboConsole.Web.Features.Restores.Stores;
+namespace KoboConsole.Web.Features.Stack;
 
 /// <summary>
 /// A write-only pass-through that reads tar headers as the bytes go by and counts regular files

@@ -1,9 +1,10 @@
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
-namespace KoboConsole.Web.Infrastructure;
+namespace KoboConsole.Web.Hosting;
 
 /// <summary>
 /// What runs once before the app serves: warn about unknown settings, migrate, bootstrap.
@@ -17,7 +18,7 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
         var names = Environment.GetEnvironmentVariables().Keys.Cast<string>();
         foreach (var unknown in keys.FindUnknown(names))
         {
-            Configuration.Log.UnknownSetting(logger, unknown);
+            Infrastructure.Configuration.Log.UnknownSetting(logger, unknown);
         }
 
         try
@@ -33,7 +34,7 @@ public sealed class StartupTasks(IServiceProvider services, ConfigurationKeys ke
         }
         await services.GetRequiredService<AuthBootstrap>().RunAsync(cancellationToken);
         // Before Hangfire's server starts: runs of a killed console are failed and cleaned first.
-        await services.GetRequiredService<Features.Runs.RunRecovery>().RecoverAsync(atStartup: true, cancellationToken);
+        await services.GetRequiredService<RunRecovery>().RecoverAsync(atStartup: true, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
