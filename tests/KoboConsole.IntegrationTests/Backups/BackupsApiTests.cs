@@ -96,7 +96,7 @@ public sealed class BackupsApiTests(TestBedFixture fixture) : IClassFixture<Test
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync("/api/v1/backups?store=elastic")).StatusCode);
     }
 
-    internal static async Task<HttpClient> ClientAsync(ConsoleAppFactory app)
+    internal static async Task<HttpClient> ClientAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app)
     {
         var client = app.CreateClient();
         var token = await client.PostAsJsonAsync("/api/v1/tokens", new { username = ConsoleAppFactory.AdminUser, password = ConsoleAppFactory.AdminPassword, name = "backup tests" });

@@ -15,7 +15,11 @@ public sealed record RestoreRecord(
     IReadOnlyList<string> SafetyBackupIds,
     IReadOnlyList<StoppedWriter> StoppedWriters,
     bool MaintenanceByUs,
-    bool Pending);
+    bool Pending,
+    IReadOnlyList<StepTime>? Steps = null);
+
+/// <summary>How long one step of a restore took, and whether kobo was in maintenance during it (the downtime).</summary>
+public sealed record StepTime(string Step, double Seconds, bool InMaintenance);
 
 /// <summary>
 /// The <c>restores</c> table. A restore that stopped part-way stays <c>pending</c>: the next restore
@@ -28,11 +32,11 @@ public sealed class RestoreLedger(ConsoleDb db)
         await using var c = await db.OpenAsync(cancellationToken);
         await c.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO restores (run_id, failed_step, safety_run_id, safety_backup_ids, stopped_writers, maintenance_by_us, pending)
-            VALUES (@RunId, @FailedStep, @SafetyRunId, @Ids, @Writers, @Maint, @Pending)
+            INSERT INTO restores (run_id, failed_step, safety_run_id, safety_backup_ids, stopped_writers, maintenance_by_us, pending, step_times)
+            VALUES (@RunId, @FailedStep, @SafetyRunId, @Ids, @Writers, @Maint, @Pending, @Steps)
             ON CONFLICT (run_id) DO UPDATE SET failed_step = excluded.failed_step, safety_run_id = excluded.safety_run_id,
                 safety_backup_ids = excluded.safety_backup_ids, stopped_writers = excluded.stopped_writers,
-                maintenance_by_us = excluded.maintenance_by_us, pending = excluded.pending
+                maintenance_by_us = excluded.maintenance_by_us, pending = excluded.pending, step_times = excluded.step_times
             """,
             new
             {
@@ -43,6 +47,7 @@ public sealed class RestoreLedger(ConsoleDb db)
                 Writers = JsonSerializer.Serialize(r.StoppedWriters),
                 Maint = r.MaintenanceByUs ? 1 : 0,
                 Pending = r.Pending ? 1 : 0,
+                Steps = JsonSerializer.Serialize(r.Steps ?? []),
             }, cancellationToken: cancellationToken));
     }
 
@@ -74,7 +79,8 @@ public sealed class RestoreLedger(ConsoleDb db)
     private sealed class Row
     {
         public const string Select = "SELECT run_id AS RunId, failed_step AS FailedStep, safety_run_id AS SafetyRunId, safety_backup_ids AS SafetyBackupIds, "
-            + "stopped_writers AS StoppedWriters, maintenance_by_us AS MaintenanceByUs, pending AS Pending FROM restores";
+            + "stopped_writers AS StoppedWriters, maintenance_by_us AS MaintenanceByUs, pending AS Pending, "
+            + "step_times AS StepTimes FROM restores";
 
         public string RunId { get; set; } = "";
         public string? FailedStep { get; set; }
@@ -84,9 +90,11 @@ public sealed class RestoreLedger(ConsoleDb db)
         public long MaintenanceByUs { get; set; }
         public long Pending { get; set; }
 
+        public string StepTimes { get; set; } = "[]";
+
         public RestoreRecord ToRecord() => new(RunId, FailedStep, SafetyRunId,
             JsonSerializer.Deserialize<List<string>>(SafetyBackupIds) ?? [],
             JsonSerializer.Deserialize<List<StoppedWriter>>(StoppedWriters) ?? [],
-            MaintenanceByUs == 1, Pending == 1);
+            MaintenanceByUs == 1, Pending == 1, JsonSerializer.Deserialize<List<StepTime>>(StepTimes) ?? []);
     }
 }

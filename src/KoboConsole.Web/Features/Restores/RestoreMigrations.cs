@@ -19,5 +19,6 @@ internal sealed class RestoreMigrations : IMigrationSource
                 pending INTEGER NOT NULL DEFAULT 0
             );
             """),
+        new("2026-12-07.31-restore-step-times", "ALTER TABLE restores ADD COLUMN step_times TEXT NOT NULL DEFAULT '[]';"),
     ];
 }

@@ -68,6 +68,8 @@ public sealed record PreflightItemResponse(string BackupId, string Store, string
 /// <summary>
 /// <c>GET /api/v1/restores/{runId}</c>: where a restore stopped and how to undo it. <see cref="Rollback"/>
 /// is the request that restores the safety backup (itself a guarded restore), null when none was made.
+/// <see cref="Steps"/> is each step's time; <see cref="DowntimeSeconds"/> adds up those spent with
+/// maintenance on by this run (null when the run did not turn maintenance on).
 /// </summary>
 public sealed record RestoreResultResponse(
     string RunId,
@@ -78,7 +80,9 @@ public sealed record RestoreResultResponse(
     IReadOnlyList<string> WritersLeftStopped,
     string? SafetyRunId,
     IReadOnlyList<string> SafetyBackupIds,
-    StartRestoreRequest? Rollback);
+    StartRestoreRequest? Rollback,
+    IReadOnlyList<StepTime>? Steps = null,
+    double? DowntimeSeconds = null);
 
 /// <summary>The steps of a restore, in order, as the run shows them.</summary>
 public static class RestoreSteps

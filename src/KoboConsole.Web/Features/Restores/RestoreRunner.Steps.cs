@@ -79,18 +79,48 @@ public sealed partial class RestoreRunner
     {
         var snapshot = await containers.DiscoverAsync(s.Token);
         var writers = snapshot.Containers.Where(c => KoboNames.Writers.Contains(c.Service) && c.Running).ToList();
-        foreach (var w in writers)
-        {
-            await hosts.Get(w.Host).StopContainerAsync(w.Id, TimeSpan.FromSeconds(options.CurrentValue.WriterStopTimeoutSeconds), s.Token);
-            s.Stopped.Add(new StoppedWriter(w.Host, w.Id, w.Name));
-            await SaveAsync(s, RestoreSteps.StopWriters, pending: true);
-            await s.Scope.LogAsync($"Stopped {w.Name} on {w.Host}.", s.Token);
-        }
-
         if (writers.Count == 0)
         {
             await s.Scope.LogAsync("No writer was running.", s.Token);
+            return;
         }
+
+        var fallback = TimeSpan.FromSeconds(options.CurrentValue.WriterStopTimeoutSeconds);
+        var result = await new WriterSwitch(hosts).StopAllAsync(writers, fallback, async w =>
+        {
+            s.Stopped.Add(w);
+            await SaveAsync(s, RestoreSteps.StopWriters, pending: true);
+            await s.Scope.LogAsync($"Stopped {w.Name} on {w.Host}.", s.Token);
+        }, s.Token);
+        if (result.Failures.Count == 0)
+        {
+            return;
+        }
+
+        // Nothing was restored yet: the writers that did stop are started again rather than left down.
+        var again = await StartStoppedAsync(s, [.. s.Stopped]);
+        throw new RestoreStepException($"{string.Join("; ", result.Failures)}. "
+            + (again.Failures.Count == 0 ? "The writers that had stopped were started again." : $"Starting the others again failed too: {string.Join("; ", again.Failures)}."));
+    }
+
+    /// <summary>Starts the writers concurrently and forgets those that started (or are gone); returns what happened.</summary>
+    private async Task<WriterSwitch.StartResult> StartStoppedAsync(RunContext s, IReadOnlyList<StoppedWriter> writers)
+    {
+        var result = await new WriterSwitch(hosts).StartAllAsync(writers, w => s.Scope.LogAsync($"Started {w.Name} on {w.Host}.", CancellationToken.None), CancellationToken.None);
+        foreach (var w in result.Gone)
+        {
+            await s.Scope.LogAsync($"{w.Name} on {w.Host} no longer exists; not started.", CancellationToken.None);
+        }
+
+        var done = result.Started.Concat(result.Gone).Select(w => (w.Host, w.Id)).ToHashSet();
+        s.Stopped.RemoveAll(w => done.Contains((w.Host, w.Id)));
+        foreach (var r in s.Inherited.ToList())
+        {
+            s.Inherited[s.Inherited.IndexOf(r)] = r with { StoppedWriters = [.. r.StoppedWriters.Where(w => !done.Contains((w.Host, w.Id)))] };
+        }
+
+        await SaveAsync(s, RestoreSteps.StartWriters, pending: true);
+        return result;
     }
 
     private async Task SafetyBackupAsync(RunContext s)
@@ -230,26 +260,11 @@ public sealed partial class RestoreRunner
     private async Task StartWritersAsync(RunContext s)
     {
         var all = s.Stopped.Concat(s.Inherited.SelectMany(r => r.StoppedWriters)).DistinctBy(w => (w.Host, w.Id)).ToList();
-        foreach (var w in all)
+        var result = await StartStoppedAsync(s, all);
+        if (result.Failures.Count > 0)
         {
-            try
-            {
-                await hosts.Get(w.Host).StartContainerAsync(w.Id, s.Token);
-                await s.Scope.LogAsync($"Started {w.Name} on {w.Host}.", s.Token);
-            }
-            catch (ContainerNotFoundException)
-            {
-                await s.Scope.LogAsync($"{w.Name} on {w.Host} no longer exists; not started.", s.Token);
-            }
+            throw new RestoreStepException(string.Join("; ", result.Failures) + ".");
         }
-
-        s.Stopped.Clear();
-        foreach (var r in s.Inherited.ToList())
-        {
-            s.Inherited[s.Inherited.IndexOf(r)] = r with { StoppedWriters = [] };
-        }
-
-        await SaveAsync(s, RestoreSteps.StartWriters, pending: true);
     }
 
     private async Task HealthGateAsync(RunContext s) =>
@@ -295,6 +310,8 @@ internal sealed class RunContext(RunScope scope, StartRestoreRequest request)
     public List<ItemProgress> Items { get; } = [];
 
     public List<StoppedWriter> Stopped { get; } = [];
+
+    public List<StepTime> Steps { get; } = [];
 
     public List<RestoreRecord> Inherited { get; } = [];
 

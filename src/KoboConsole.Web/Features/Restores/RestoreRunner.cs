@@ -96,10 +96,13 @@ public sealed partial class RestoreRunner(
     {
         await state.Scope.StepAsync(step, CancellationToken.None);
         await state.Scope.LogAsync($"▶ {step}", CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var maintenanceBefore = state.MaintenanceByUs;
         try
         {
             state.Token.ThrowIfCancellationRequested();
             await action();
+            await TimedAsync(state, step, watch.Elapsed, maintenanceBefore || state.MaintenanceByUs, failed: false);
         }
         catch (Exception ex)
         {
@@ -111,6 +114,7 @@ public sealed partial class RestoreRunner(
             }
 
             state.FailedStep = step;
+            await TimedAsync(state, step, watch.Elapsed, maintenanceBefore || state.MaintenanceByUs, failed: true);
             var reason = ex is OperationCanceledException ? "the run was cancelled." : ex.Message;
             await state.Scope.LogAsync($"✖ {step} failed: {reason}", CancellationToken.None);
             throw new StepFailedException(step, reason, ex);
@@ -149,7 +153,20 @@ public sealed partial class RestoreRunner(
 
     private Task SaveAsync(RunContext s, string? failedStep, bool pending) => ledger.SaveAsync(new RestoreRecord(s.RunId, failedStep, s.SafetyRunId, s.SafetyBackupIds,
         s.Stopped.Concat(s.Inherited.SelectMany(r => r.StoppedWriters)).DistinctBy(w => (w.Host, w.Id)).ToList(),
-        s.MaintenanceByUs, pending), CancellationToken.None);
+        s.MaintenanceByUs, pending, s.Steps), CancellationToken.None);
+
+    /// <summary>Records and logs a step's time; after maintenance off, the downtime it added up to.</summary>
+    private static async Task TimedAsync(RunContext s, string step, TimeSpan took, bool inMaintenance, bool failed)
+    {
+        s.Steps.Add(new StepTime(step, Math.Round(took.TotalSeconds, 3), inMaintenance));
+        await s.Scope.LogAsync($"⏱ {step}: {took.TotalSeconds:0.0} s{(failed ? " until it failed" : "")}{(inMaintenance ? " (maintenance on)" : "")}", CancellationToken.None);
+        if (step == RestoreSteps.MaintenanceOff && !failed && s.Steps.Any(t => t.Step == RestoreSteps.MaintenanceOn && t.InMaintenance))
+        {
+            var down = s.Steps.Where(t => t.InMaintenance).ToList();
+            await s.Scope.LogAsync($"Downtime (maintenance on → off): {down.Sum(t => t.Seconds):0.0} s: "
+                + string.Join(", ", down.Select(t => $"{t.Step} {t.Seconds:0.0} s")) + ".", CancellationToken.None);
+        }
+    }
 }
 
 /// <summary>A step failed; the run stops there.</summary>

@@ -125,7 +125,8 @@ public sealed class RestoreService(RunStore runs, IBackgroundJobClient jobs, Aud
             ? new StartRestoreRequest(ids, await ConfirmPhraseAsync(cancellationToken), true)
             : null;
         return new RestoreResultResponse(runId, run.State, record?.FailedStep, run.Error, record is { Pending: true, MaintenanceByUs: true },
-            record is { Pending: true } ? record.StoppedWriters.Select(w => w.Name).ToList() : [], record?.SafetyRunId, ids, rollback);
+            record is { Pending: true } ? record.StoppedWriters.Select(w => w.Name).ToList() : [], record?.SafetyRunId, ids, rollback,
+            record?.Steps ?? [], record?.Steps?.Any(t => t.InMaintenance) == true ? Math.Round(record.Steps.Where(t => t.InMaintenance).Sum(t => t.Seconds), 3) : null);
     }
 
     public async Task<string> ConfirmPhraseAsync(CancellationToken cancellationToken)

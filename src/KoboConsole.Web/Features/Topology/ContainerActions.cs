@@ -67,7 +67,7 @@ public sealed class ContainerActions(TopologyService topology, TopologyLive live
             var entry = await topology.EntryAsync(container, cancellationToken);
             await audit.WriteAsync(actor, "container." + name, target, "succeeded", $"state {entry.State}", watch.Elapsed, CancellationToken.None);
             Log.ContainerAction(logger, actor, name, container.Name, container.Host, "succeeded");
-            live.RequestRefresh();
+            live.RefreshContainer(container.Id);
             return entry;
         }
         catch (DockerException ex)

@@ -10,11 +10,14 @@ public static class TopologyEndpoints
     public static IEndpointRouteBuilder MapTopology(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/topology", (TopologyService topology, bool? includeOneOff, CancellationToken ct) =>
-            topology.GetAsync(includeOneOff ?? false, ct)).RequireAuthorization(Roles.Viewer);
+        // From the live snapshot when every host's event stream is live; one-off containers and a
+        // host whose stream is down are read from Docker now.
+        api.MapGet("/topology", async (TopologyService topology, TopologyLive live, bool? includeOneOff, CancellationToken ct) =>
+            includeOneOff is not true && await live.ReadAsync(ct) is { } view ? view : await topology.GetAsync(includeOneOff ?? false, ct))
+            .RequireAuthorization(Roles.Viewer);
         // The page's health probes for scripts and monitors: run now, against the current topology.
-        api.MapGet("/topology/health", async (TopologyService topology, ServiceHealth health, CancellationToken ct) =>
-            await health.ProbeAllAsync(await topology.GetAsync(includeOneOff: false, ct), ct)).RequireAuthorization(Roles.Viewer);
+        api.MapGet("/topology/health", async (TopologyService topology, TopologyLive live, ServiceHealth health, CancellationToken ct) =>
+            await health.ProbeAllAsync(await live.ReadAsync(ct) ?? await topology.GetAsync(includeOneOff: false, ct), ct)).RequireAuthorization(Roles.Viewer);
         api.MapPost("/containers/{id}/{action}", RunActionAsync).RequireAuthorization(Roles.Operator);
         return app;
     }

@@ -13,12 +13,35 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
 {
     private const int InspectParallelism = 8;
 
-    public async Task<TopologyView> GetAsync(bool includeOneOff, CancellationToken cancellationToken)
+    /// <summary>Lists and inspects every kobo container now (the API's read when the live snapshot cannot answer).</summary>
+    public async Task<TopologyView> GetAsync(bool includeOneOff, CancellationToken cancellationToken) =>
+        (await ReadAsync(includeOneOff, new Dictionary<string, ContainerDetails>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal), cancellationToken)).View;
+
+    /// <summary>
+    /// Lists every kobo container and inspects only those not in <paramref name="known"/> or named
+    /// in <paramref name="reread"/>; the others keep their known details. Returns the view and the
+    /// details of every container now listed (those that could be inspected).
+    /// </summary>
+    internal async Task<(TopologyView View, Dictionary<string, ContainerDetails> Details)> ReadAsync(
+        bool includeOneOff, IReadOnlyDictionary<string, ContainerDetails> known, IReadOnlySet<string> reread, CancellationToken cancellationToken)
     {
         var snapshot = await discovery.DiscoverAsync(includeOneOff, cancellationToken);
         var details = new ConcurrentDictionary<string, ContainerDetails>(StringComparer.Ordinal);
+        var toInspect = new List<KoboContainer>();
+        foreach (var c in snapshot.Containers)
+        {
+            if (!reread.Contains(c.Id) && known.TryGetValue(c.Id, out var d) && StillMatches(c, d))
+            {
+                details[c.Id] = d;
+            }
+            else
+            {
+                toInspect.Add(c);
+            }
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = InspectParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(snapshot.Containers, options, async (c, ct) =>
+        await Parallel.ForEachAsync(toInspect, options, async (c, ct) =>
         {
             if (await TryInspectAsync(c.Host, c.Id, ct) is { } d)
             {
@@ -30,8 +53,15 @@ public sealed class TopologyService(StackDiscovery discovery, IDockerHosts hosts
         var ends = snapshot.Containers.Select(c => new LinkEnd(
             c.Id, c.Host, c.Service, details.GetValueOrDefault(c.Id)?.Networks ?? c.Networks, details.GetValueOrDefault(c.Id)?.ExtraHosts ?? [],
             c.Service == "postgres" ? PostgresRole.Of(details.GetValueOrDefault(c.Id)?.Env ?? []) : null)).ToList();
-        return new TopologyView(snapshot.Hosts.Select(TopologyHost.From).ToList(), containers, KoboRelations.Links(ends));
+        var view = new TopologyView(snapshot.Hosts.Select(TopologyHost.From).ToList(), containers, KoboRelations.Links(ends));
+        return (view, new Dictionary<string, ContainerDetails>(details, StringComparer.Ordinal));
     }
+
+    /// <summary>A safety net for a missed event: the list disagrees with what was inspected.</summary>
+    private static bool StillMatches(KoboContainer listed, ContainerDetails inspected) =>
+        listed.State == inspected.State
+        && HealthFromStatus(listed.Status) == inspected.Health.Status
+        && listed.Networks.Select(n => n.Name).Order(StringComparer.Ordinal).SequenceEqual(inspected.Networks.Select(n => n.Name).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>A kobo container by full id, unique id prefix (12+ characters) or name, on any host; null when none.</summary>
     /// <exception cref="AmbiguousContainerException">Several hosts hold a container of that name.</exception>

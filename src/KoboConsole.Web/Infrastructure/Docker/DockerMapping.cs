@@ -46,7 +46,8 @@ internal static class DockerMapping
             c.Mounts?.Select(m => new MountInfo(m.Type ?? "", string.IsNullOrEmpty(m.Name) ? null : m.Name, m.Source ?? "", m.Destination ?? "", m.RW)).ToArray() ?? [],
             c.NetworkSettings?.Networks?.Select(n => ToAttachment(n.Key, n.Value)).ToArray() ?? [],
             ToPorts(c.NetworkSettings?.Ports),
-            c.HostConfig?.ExtraHosts?.ToArray() ?? []);
+            c.HostConfig?.ExtraHosts?.ToArray() ?? [],
+            c.Config?.StopTimeout is { } stop ? (int)stop.TotalSeconds : null);
     }
 
     public static NetworkSummary ToNetwork(NetworkResponse n) => new(n.ID, n.Name, n.Driver ?? "", n.Scope ?? "", Labels(n.Labels));

@@ -69,7 +69,8 @@ public sealed record ContainerDetails(
     IReadOnlyList<MountInfo> Mounts,
     IReadOnlyList<NetworkAttachment> Networks,
     IReadOnlyList<PortMapping> Ports,
-    IReadOnlyList<string> ExtraHosts);
+    IReadOnlyList<string> ExtraHosts,
+    int? StopTimeoutSeconds = null);
 
 public sealed record NetworkSummary(string Id, string Name, string Driver, string Scope, IReadOnlyDictionary<string, string> Labels);
 

@@ -76,6 +76,18 @@ public sealed class RestoreRunPanelTests : MudComponentTest
     }
 
     [Fact]
+    public void Outcome_SucceededWithStepTimes_ShowsTheDowntime()
+    {
+        var log = RestoreSteps.All.Select(s => "▶ " + s).ToArray();
+        var result = new RestoreResultResponse("r43", RunStates.Succeeded, null, null, false, [], null, [], null,
+            [new StepTime(RestoreSteps.Preflight, 1.5, false), new StepTime(RestoreSteps.MaintenanceOn, 0.75, true), new StepTime(RestoreSteps.MaintenanceOff, 0.5, true)], 12.25);
+
+        var cut = Ctx.Render<RestoreRunPanel>(p => p.Add(c => c.Run, WizardData.Run(RunStates.Succeeded, log)).Add(c => c.Result, result));
+
+        Assert.Contains("12.3 s", cut.Find("[data-testid=restore-downtime]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Outcome_Failed_ShowsTheStepWhyAndMaintenanceOn()
     {
         var cut = Ctx.Render<RestoreRunPanel>(p => p.Add(c => c.Run, WizardData.Run(RunStates.Failed, FailedLog)).Add(c => c.Result, Failed()));
