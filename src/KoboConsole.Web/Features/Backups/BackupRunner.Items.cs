@@ -1,6 +1,5 @@
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
-using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Backups;
 

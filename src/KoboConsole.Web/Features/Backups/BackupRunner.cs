@@ -1,9 +1,7 @@
 using System.Text.Json;
-using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Metrics;
-using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Backups;

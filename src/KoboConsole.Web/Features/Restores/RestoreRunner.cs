@@ -1,5 +1,4 @@
 using System.Text.Json;
-using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores.Stores;

@@ -2,7 +2,6 @@ using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
-using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Restores.Drills;
 

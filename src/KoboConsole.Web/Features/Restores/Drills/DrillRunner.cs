@@ -1,10 +1,8 @@
 using System.Text.Json;
-using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Metrics;
-using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Restores.Drills;
 
