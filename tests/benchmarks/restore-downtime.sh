@@ -63,6 +63,13 @@ log "console backup of Redis to disk"
 run=$(field "$(api -X POST "http://127.0.0.1:$port/api/v1/backups" -d '{"stores":["redis"],"target":"disk"}')" runId)
 backup_id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["items"][0]["backupId"])' "$(wait_run "$run")")
 
+cat >"$work/steps.py" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+s = {t["step"]: t["seconds"] for t in r["steps"]}
+steps = ", ".join(f"{k} {v:.1f}" for k, v in s.items())
+print(f"{s.get('stop writers', 0):.1f} {s.get('start writers', 0):.1f} {r['downtimeSeconds']:.1f} {sum(s.values()):.1f} {steps}")
+PY
 cli_round() { # prints stop_s start_s
   local t0 t1 t2
   t0=$(date +%s.%N); docker stop -t 30 "${writers[@]}" >/dev/null; t1=$(date +%s.%N)
@@ -77,11 +84,7 @@ console_round() { # prints the restore's steps, downtime and whole run
   run=$(field "$posted" runId 2>/dev/null) || { echo "the restore was refused: $posted" >&2; exit 1; }
   wait_run "$run" >/dev/null
   result=$(api "http://127.0.0.1:$port/api/v1/restores/$run")
-  python3 -c '
-import json, sys
-r = json.loads(sys.argv[1]); s = {t["step"]: t["seconds"] for t in r["steps"]}
-print(f"{s.get(\"stop writers\", 0):.1f} {s.get(\"start writers\", 0):.1f} {r[\"downtimeSeconds\"]:.1f} {sum(s.values()):.1f} "
-      + ", ".join(f"{k} {v:.1f}" for k, v in s.items()))' "$result"
+  python3 "$work/steps.py" "$result"
 }
 
 echo "load: $(uptime | sed 's/.*load average: //')"
