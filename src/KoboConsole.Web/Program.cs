@@ -4,6 +4,7 @@ using KoboConsole.Web.Features.ApiDocs;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Checks;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
@@ -46,7 +47,8 @@ try
         .Add<ProxyOptions>(ProxyOptions.Section)
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
         .Add<RestoresOptions>(RestoresOptions.Section)
-        .Add<DrillsOptions>(DrillsOptions.Section));
+        .Add<DrillsOptions>(DrillsOptions.Section)
+        .Add<ChecksOptions>(ChecksOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddForwardedHeaders();
     builder.AddMetrics();
@@ -63,6 +65,7 @@ try
     builder.AddBackups();
     builder.AddRestores();
     builder.AddDrills();
+    builder.AddChecks();
     builder.AddApiDocs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -103,6 +106,7 @@ try
     app.MapBackups();
     app.MapRestores();
     app.MapDrills();
+    app.MapChecks();
     app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapApiDocs();

@@ -26,6 +26,9 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["KoboConsole:Storage:DataDirectory"] = DataDirectory,
+            // Background checks add Docker and database traffic to every test host; the tests of
+            // the checks turn them on (KoboConsole:Checks:Enabled=true in their settings).
+            ["KoboConsole:Checks:Enabled"] = "false",
         };
         if (bootstrapAdmin)
         {

@@ -6,9 +6,13 @@ namespace KoboConsole.Web.Features.Backups.Schedules;
 /// </summary>
 public static class Staleness
 {
-    public static IReadOnlyList<string> Warnings(IReadOnlyList<BackupSchedule> schedules, IReadOnlyList<BackupEntry> catalog, DateTimeOffset now)
+    public static IReadOnlyList<string> Warnings(IReadOnlyList<BackupSchedule> schedules, IReadOnlyList<BackupEntry> catalog, DateTimeOffset now) =>
+        Find(schedules, catalog, now).Select(s => s.Message).ToList();
+
+    /// <summary>The stale stores, each with its target (the background checks keep one check per store and target).</summary>
+    public static IReadOnlyList<StaleStore> Find(IReadOnlyList<BackupSchedule> schedules, IReadOnlyList<BackupEntry> catalog, DateTimeOffset now)
     {
-        var warnings = new List<string>();
+        var warnings = new List<StaleStore>();
         foreach (var schedule in schedules.Where(s => s.Enabled))
         {
             var zone = ScheduleRules.Zone(schedule.TimeZone) ?? TimeZoneInfo.Utc;
@@ -26,7 +30,7 @@ public static class Staleness
                 if (newest is null || newest < previous[0])
                 {
                     var age = newest is { } n ? $"is from {n:yyyy-MM-dd HH:mm} UTC" : "does not exist";
-                    warnings.Add($"{store} ({schedule.Target}): the newest good backup {age}, but '{ScheduleRules.Describe(schedule.Cron, schedule.TimeZone)}' should have made one since {previous[0]:yyyy-MM-dd HH:mm} UTC. Check the history for failed runs.");
+                    warnings.Add(new StaleStore(store, schedule.Target, $"{store} ({schedule.Target}): the newest good backup {age}, but '{ScheduleRules.Describe(schedule.Cron, schedule.TimeZone)}' should have made one since {previous[0]:yyyy-MM-dd HH:mm} UTC. Check the history for failed runs."));
                 }
             }
         }
@@ -34,3 +38,5 @@ public static class Staleness
         return warnings;
     }
 }
+
+public sealed record StaleStore(string Store, string Target, string Message);

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using KoboConsole.Web.Features.Maintenance;
+using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Topology;
+using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
+
+namespace KoboConsole.Web.Features.Checks;
+
+/// <summary>
+/// Runs the checks in the background, page or no page: the service checks every
+/// <c>ServiceIntervalSeconds</c>, the data checks every <c>DataIntervalSeconds</c>. Of several
+/// console instances sharing one database, the one holding the <c>checks</c> lease runs them
+/// (renewed each round; a dead leader's lease expires after three intervals and another takes over).
+/// </summary>
+public sealed class CheckEngine(
+    TopologyService topology, ServiceChecks services, DataChecks data, RestartLoops loops, CheckStore store, CheckAlerts alerts,
+    MaintenanceService maintenance, MaintenanceWindows windows, Leases leases, ConsoleInstance instance,
+    IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckEngine> logger) : BackgroundService
+{
+    public const string LeaseName = "checks";
+    private Lease? _lease;
+    private DateTimeOffset _nextData = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.CurrentValue.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var o = options.CurrentValue;
+                try
+                {
+                    if (await LeadAsync(o, stoppingToken))
+                    {
+                        await ServiceRoundAsync(o, stoppingToken);
+                        if (time.GetUtcNow() >= _nextData)
+                        {
+                            _nextData = time.GetUtcNow() + o.DataInterval;
+                            await DataRoundAsync(stoppingToken);
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is DbException or DockerException or InvalidOperationException or TimeoutException or IOException or HttpRequestException)
+                {
+                    // The console's database or a Docker host is away; the next round tries again.
+                    Log.RoundFailed(logger, "service", ex.Message);
+                }
+
+                await Task.Delay(o.ServiceInterval, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            if (_lease is not null)
+            {
+                await _lease.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Holds (or takes) the lease for three intervals; false while another instance holds it.</summary>
+    private async Task<bool> LeadAsync(ChecksOptions o, CancellationToken cancellationToken)
+    {
+        var ttl = o.ServiceInterval * 3;
+        if (_lease is not null && await _lease.RenewAsync(ttl, cancellationToken))
+        {
+            return true;
+        }
+
+        _lease = await leases.TryAcquireAsync(LeaseName, instance.Id, ttl, cancellationToken);
+        if (_lease is not null)
+        {
+            Log.Leading(logger, instance.Id);
+        }
+
+        return _lease is not null;
+    }
+
+    internal async Task ServiceRoundAsync(ChecksOptions o, CancellationToken cancellationToken)
+    {
+        var view = await topology.GetAsync(includeOneOff: false, cancellationToken);
+        var now = time.GetUtcNow();
+        var results = new List<CheckResult>(view.Hosts.Select(h => new CheckResult(CheckKinds.DockerHost, h.Name,
+            h.Reachable ? CheckStates.Ok : CheckStates.Failing,
+            h.Reachable ? $"Docker {h.EngineVersion} on {h.Name} answers." : $"Docker on {h.Name} ({h.Endpoint}) does not answer: {h.Error} Its containers cannot be checked: see the hosts list.")));
+        results.AddRange(ContainerChecks.Evaluate(view, loops, o, now));
+        var probing = services.ProbesAsync(view, cancellationToken);
+        var sites = services.SitesAsync(view, cancellationToken);
+        results.AddRange(await probing);
+        results.AddRange(await sites);
+
+        string? maintenanceState;
+        try
+        {
+            maintenanceState = (await maintenance.GetStatusAsync(cancellationToken)).State;
+        }
+        catch (DockerException)
+        {
+            maintenanceState = null;
+        }
+
+        var open = await windows.ListOpenAsync(cancellationToken);
+        var serviceOf = view.Containers.ToDictionary(c => ContainerChecks.Target(view, c), c => c.Service, StringComparer.Ordinal);
+        var round = results.Select(r => (r, Muting.Reason(r, r.Check == CheckKinds.Http ? "nginx" : serviceOf.GetValueOrDefault(r.Target), maintenanceState, open, now))).ToList();
+        // An unreachable host hides its containers: keep their last states rather than dropping them.
+        await ApplyAsync(CheckKinds.Services, round, removeVanished: view.Hosts.All(h => h.Reachable), now, cancellationToken);
+    }
+
+    internal async Task DataRoundAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var results = await data.RunAsync(now, cancellationToken);
+        var listed = results.All(r => r is not { Check: CheckKinds.Catalog, State: CheckStates.Unknown });
+        await ApplyAsync(CheckKinds.Data, results.Select(r => (r, (string?)null)).ToList(), removeVanished: listed, now, cancellationToken);
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<string> kinds, IReadOnlyList<(CheckResult, string?)> round, bool removeVanished, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changes = await store.ApplyAsync(kinds, round, removeVanished, now, cancellationToken);
+        foreach (var c in changes)
+        {
+            Log.StateChanged(logger, c.Change.Check, c.Change.Target, c.Change.State);
+        }
+
+        await alerts.SendAsync(changes, services.Domain, cancellationToken);
+    }
+}

@@ -1,0 +1,31 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace KoboConsole.Web.Features.Checks;
+
+/// <summary>Daily: deletes state changes older than <c>KoboConsole:Checks:RetentionDays</c> (each check's newest stays). Safe to run twice.</summary>
+public sealed class CheckPruneJob(CheckStore store, IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckPruneJob> logger)
+{
+    public const string JobId = "checks-prune";
+
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Prune check history")]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var days = options.CurrentValue.RetentionDays;
+        var count = await store.PruneAsync(time.GetUtcNow().AddDays(-days), cancellationToken);
+        Log.Pruned(logger, count, days);
+    }
+}
+
+/// <summary>Registers the daily prune with Hangfire when the console starts.</summary>
+internal sealed class ChecksStartup(IRecurringJobManager recurring) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurring.AddOrUpdate<CheckPruneJob>(CheckPruneJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3, 17));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

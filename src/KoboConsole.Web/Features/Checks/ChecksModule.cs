@@ -1,0 +1,24 @@
+using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Storage;
+
+namespace KoboConsole.Web.Features.Checks;
+
+/// <summary>Background checks: the engine, its state history and alerts, the API.</summary>
+public static class ChecksModule
+{
+    public static WebApplicationBuilder AddChecks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ChecksOptions>(ChecksOptions.Section);
+        builder.Services.AddSingleton<IMigrationSource, ChecksMigrations>();
+        builder.Services.AddSingleton<CheckStore>();
+        builder.Services.AddSingleton<RestartLoops>();
+        builder.Services.AddSingleton<ServiceChecks>();
+        builder.Services.AddSingleton<DataChecks>();
+        builder.Services.AddSingleton<CheckAlerts>();
+        builder.Services.AddHttpClient(CheckAlerts.ClientName);
+        builder.Services.AddTransient<CheckPruneJob>();
+        builder.Services.AddHostedService<ChecksStartup>();
+        builder.Services.AddHostedService<CheckEngine>();
+        return builder;
+    }
+}

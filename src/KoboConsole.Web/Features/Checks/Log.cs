@@ -1,0 +1,22 @@
+namespace KoboConsole.Web.Features.Checks;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 9201, Level = LogLevel.Information, Message = "Check {Check}:{Target} is now {State}")]
+    public static partial void StateChanged(ILogger logger, string check, string target, string state);
+
+    [LoggerMessage(EventId = 9202, Level = LogLevel.Information, Message = "Alert {Event} for {Check}:{Target} sent; the webhook answered {Status}")]
+    public static partial void AlertSent(ILogger logger, string @event, string check, string target, int status);
+
+    [LoggerMessage(EventId = 9203, Level = LogLevel.Warning, Message = "Alert {Event} for {Check}:{Target} was not delivered: {Reason}")]
+    public static partial void AlertFailed(ILogger logger, string @event, string check, string target, string reason);
+
+    [LoggerMessage(EventId = 9204, Level = LogLevel.Warning, Message = "A round of {Group} checks failed: {Reason}")]
+    public static partial void RoundFailed(ILogger logger, string group, string reason);
+
+    [LoggerMessage(EventId = 9205, Level = LogLevel.Information, Message = "This console instance ({Instance}) now runs the background checks")]
+    public static partial void Leading(ILogger logger, string instance);
+
+    [LoggerMessage(EventId = 9206, Level = LogLevel.Information, Message = "Pruned {Count} check state changes older than {Days} days")]
+    public static partial void Pruned(ILogger logger, int count, int days);
+}
