@@ -33,19 +33,23 @@ public sealed class StrandedRunTests
             _ => jobs.Enqueue<DrillJob>(j => j.RunAsync(runId, CancellationToken.None)),
         };
 
-        var run = await runs.GetAsync(runId, CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (run is { State: RunStates.Queued or RunStates.Running } && DateTime.UtcNow < deadline)
+        // The run is marked failed first, then its log line, clean-up and audit entry follow: wait
+        // for the last of them (under load the state is seen well before the rest is written).
+        var auditLog = app.Services.GetRequiredService<AuditLog>();
+        var query = new AuditQuery { Action = kind + ".run" };
+        var audit = await auditLog.QueryAsync(query, CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (audit.Count == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
-            run = await runs.GetAsync(runId, CancellationToken.None);
+            audit = await auditLog.QueryAsync(query, CancellationToken.None);
         }
 
+        var run = await runs.GetAsync(runId, CancellationToken.None);
         Assert.NotNull(run);
         Assert.Equal(RunStates.Failed, run.State);
         Assert.Contains("stopped on an unexpected error (JsonException", run.Error, StringComparison.Ordinal);
         Assert.Contains(run.Log, l => l.Contains("Run failed: stopped on an unexpected error", StringComparison.Ordinal));
-        var audit = await app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = kind + ".run" }, CancellationToken.None);
         var entry = Assert.Single(audit);
         Assert.Equal(("system", RunStates.Failed), (entry.Actor, entry.Outcome));
         Assert.Contains(runId, entry.Target, StringComparison.Ordinal);
