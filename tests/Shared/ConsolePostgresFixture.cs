@@ -28,7 +28,7 @@ public sealed class ConsolePostgresFixture : IAsyncLifetime
             "-e", "POSTGRES_USER=console", "-e", $"POSTGRES_PASSWORD={Password}", "-e", "KPI_POSTGRES_DB=koboconsole",
             "-p", $"127.0.0.1:{FreePort()}:5432", "kobo-testbed/services:latest", "kobo-postgres");
         var port = (await DockerAsync("port", _name, "5432/tcp")).Trim().Split(':')[^1];
-        ConnectionString = $"Host=127.0.0.1;Port={port};Database=koboconsole;Username=console;Password={Password};Timeout=5";
+        ConnectionString = $"Host=127.0.0.1;Port={port};Database=koboconsole;Username=console;Password={Password};Timeout=15";
         _starts = await WaitReadyAsync(0);
     }
 
