@@ -69,7 +69,7 @@ try
     builder.AddApiDocs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-    builder.Services.AddMudServices();
+    builder.Services.AddMudServices(KoboConsole.Web.Components.Shared.ToastPolicy.Configure);
     builder.Services.AddSignalR();
     builder.Services.AddProblemDetails();
     builder.Services.AddLoginRateLimit();

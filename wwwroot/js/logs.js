@@ -1,9 +1,16 @@
 // Live-log view helpers: tell .NET whether the list is scrolled to the bottom, and scroll there.
 export function watch(element, dotnet) {
     let last = true;
+    // Only the reader pauses the view: a scroll with no wheel, touch, key or pointer just before
+    // it is the list growing (or the browser re-anchoring it), which must not pause a fresh view.
+    let userUntil = 0;
+    const byUser = () => { userUntil = Date.now() + 1000; };
+    for (const type of ['wheel', 'touchstart', 'touchmove', 'keydown', 'pointerdown']) {
+        element.addEventListener(type, byUser, { passive: true });
+    }
     element.addEventListener('scroll', () => {
         const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
-        if (atBottom !== last) {
+        if (atBottom !== last && (atBottom || Date.now() < userUntil)) {
             last = atBottom;
             dotnet.invokeMethodAsync('OnScrolled', atBottom);
         }
@@ -12,6 +19,11 @@ export function watch(element, dotnet) {
 
 export function scrollToBottom(element) {
     element.scrollTop = element.scrollHeight;
+}
+
+// Brings the viewer to the top of the window once logs start, so the lines are where the eye is.
+export function reveal(element) {
+    element.scrollIntoView({ block: 'start', behavior: 'instant' });
 }
 
 // Saves text as a file without a server round trip (the "Download shown" button): a Blob URL

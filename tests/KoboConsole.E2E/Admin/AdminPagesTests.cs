@@ -57,7 +57,12 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime, IC
         await Assertions.Expect(olga.GetByRole(AriaRole.Heading, new() { Name = "Maintenance", Exact = true })).ToBeVisibleAsync();
 
         await admin.GetByTestId("toggle-olga").ClickAsync();
+        var confirm = admin.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirm).ToContainTextAsync("olga is signed out everywhere at once");
+        await Assertions.Expect(admin.GetByTestId("status-olga")).ToContainTextAsync("enabled");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("status-olga")).ToContainTextAsync("disabled");
+        await Assertions.Expect(admin.GetByText("olga is disabled: their sessions and API tokens stop working now.")).ToBeVisibleAsync();
 
         await olga.GotoAsync("/topology");
         Assert.Contains("/login", olga.Url, StringComparison.Ordinal);
@@ -70,8 +75,14 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime, IC
         var admin = await SignedInPageAsync(ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword, "/admin/tokens");
         await admin.GetByTestId("token-name").FillAsync("upgrade pipeline");
         await admin.GetByTestId("token-create-button").ClickAsync();
-        var token = await admin.GetByTestId("token-value").InputValueAsync();
+        var token = (await admin.GetByTestId("token-value").InnerTextAsync()).Trim();
         Assert.StartsWith("kc_", token, StringComparison.Ordinal);
+        // Shown whole (it wraps), never cut off by a field narrower than the token.
+        Assert.True(await admin.GetByTestId("token-value").EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), "the token is cut off");
+        await admin.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Copy token" }).ClickAsync();
+        await Assertions.Expect(admin.GetByText("Token copied to the clipboard.")).ToBeVisibleAsync();
+        Assert.Equal(token, await admin.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         using var api = new HttpClient { BaseAddress = _base };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/api/v1/users", UriKind.Relative))).StatusCode);
@@ -81,10 +92,37 @@ public sealed class AdminPagesTests(BrowserFixture browser) : IAsyncLifetime, IC
         await admin.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "admin-tokens.png"), FullPage = true });
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
-        await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Revoke" })).ToHaveCountAsync(0);
+        var confirm = admin.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirm).ToContainTextAsync("Scripts using 'upgrade pipeline' of admin get 401");
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/api/v1/users", UriKind.Relative))).StatusCode);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(admin.GetByText("Token 'upgrade pipeline' of admin revoked.")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.GetByTestId("tokens-table").GetByRole(AriaRole.Button, new() { Name = "Revoke" })).ToHaveCountAsync(0);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/api/v1/users", UriKind.Relative))).StatusCode);
         Assert.Empty(_cspViolations);
+    }
+
+    [Fact]
+    public async Task Users_PasswordTooShort_TheErrorIsOnThePasswordField()
+    {
+        var admin = await SignedInPageAsync(ConsoleAppFactory.AdminUser, ConsoleAppFactory.AdminPassword, "/admin/users");
+        await admin.GetByTestId("new-username").FillAsync("pavel");
+        await admin.GetByTestId("new-password").FillAsync("short");
+
+        await admin.GetByTestId("user-create-button").ClickAsync();
+
+        var field = admin.GetByTestId("user-create").Locator(".mud-input-control").Filter(new() { Has = admin.GetByTestId("new-password") });
+        await Assertions.Expect(field).ToContainTextAsync("Must be at least 10 characters long.");
+        await Assertions.Expect(field.Locator(".mud-input-error")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByText("The user is invalid: see the highlighted field.")).ToBeVisibleAsync();
+
+        await admin.GetByTestId("new-password").FillAsync("long-enough-password");
+        await admin.GetByTestId("user-create-button").ClickAsync();
+        await Assertions.Expect(admin.GetByText("User pavel created as viewer.")).ToBeVisibleAsync();
+        await Assertions.Expect(field).Not.ToContainTextAsync("Must be at least");
+        // The success cleared the stale error toast.
+        await Assertions.Expect(admin.GetByText("The user is invalid: see the highlighted field.")).ToHaveCountAsync(0);
     }
 
     private async Task<IPage> SignedInPageAsync(string username, string password, string path)

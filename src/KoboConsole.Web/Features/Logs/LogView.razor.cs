@@ -22,6 +22,7 @@ public sealed partial class LogView
     private readonly List<LogRow> _waiting = [];
     private readonly HashSet<long> _expanded = [];
     private ElementReference _scroller;
+    private ElementReference _box;
     private IJSObjectReference? _module;
     private DotNetObjectReference<LogView>? _self;
     private long _seq;
@@ -92,6 +93,15 @@ public sealed partial class LogView
         if (_module is not null)
         {
             await _module.InvokeVoidAsync("scrollToBottom", _scroller);
+        }
+    }
+
+    /// <summary>Scrolls the page so the viewer sits right under the app bar (after "Show logs").</summary>
+    public async Task RevealAsync()
+    {
+        if (_module is not null)
+        {
+            await _module.InvokeVoidAsync("reveal", _box);
         }
     }
 

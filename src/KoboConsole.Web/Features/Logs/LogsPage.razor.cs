@@ -83,19 +83,37 @@ public sealed partial class LogsPage
 
     private void PresetService(string service) => _selected = _containers.Where(c => c.Service == service).Select(c => c.Id).ToList();
 
-    private async Task StartAsync()
+    // "Show logs": start, then bring the viewer up under the app bar.
+    private async Task ShowAsync()
+    {
+        if (await StartAsync() && _view is not null)
+        {
+            await _view.RevealAsync();
+        }
+    }
+
+    // A changed filter, tail or switch applies to what is shown at once: no second "Show logs".
+    private async Task ApplyAsync()
+    {
+        if (_streaming)
+        {
+            await StartAsync();
+        }
+    }
+
+    private async Task<bool> StartAsync()
     {
         if (_selected.Count == 0)
         {
             Snackbar.Add("Pick at least one container (or a preset) first.", Severity.Warning);
-            return;
+            return false;
         }
 
         DateTimeOffset? since = null;
         if (!string.IsNullOrWhiteSpace(_since) && (since = SinceParser.Parse(_since, DateTimeOffset.UtcNow)) is null)
         {
             Snackbar.Add("'Since' must be a duration back from now (30s, 15m, 2h, 1d) or a time like 2026-11-25T10:00:00Z.", Severity.Error);
-            return;
+            return false;
         }
 
         Stop();
@@ -119,10 +137,12 @@ public sealed partial class LogsPage
             _sourceCount = plan.Sources.Count;
             _streaming = true;
             _ = PumpAsync(plan, _run.Token);
+            return true;
         }
         catch (Exception ex) when (ex is LogRequestException or DockerException)
         {
             Snackbar.Add(ex.Message, Severity.Error);
+            return false;
         }
     }
 

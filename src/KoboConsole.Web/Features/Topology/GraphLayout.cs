@@ -7,6 +7,9 @@ public enum NodeState
     Degraded,
     Starting,
     Down,
+
+    /// <summary>Stopped on purpose: nginx while the maintenance page serves in its place (planned, not an outage).</summary>
+    Maintenance,
 }
 
 /// <summary>One service (all its replicas on every host) placed on the picture.</summary>
@@ -48,7 +51,7 @@ public sealed record GraphLayout(IReadOnlyList<GraphLane> Lanes, IReadOnlyList<G
             {
                 var running = g.Items.Count(c => c.State == "running");
                 nodes.Add(new GraphNode(g.Service, g.Items[0].Role, g.Items.Count, running,
-                    [.. g.Items.Select(c => c.Host).Distinct().Order(StringComparer.Ordinal)], StateOf(g.Items, running),
+                    [.. g.Items.Select(c => c.Host).Distinct().Order(StringComparer.Ordinal)], StateOf(g.Items, running, view.Containers),
                     x, Top + (row++ * (NodeHeight + RowGap))));
             }
         }
@@ -83,6 +86,12 @@ public sealed record GraphLayout(IReadOnlyList<GraphLane> Lanes, IReadOnlyList<G
         _ => "Other",
     };
 
+    // nginx stopped on every host where a maintenance container runs: the page serves in its place
+    // (how the console and kobo-install switch), so it is planned, not an outage.
+    private static bool InMaintenance(List<TopologyContainer> items, IReadOnlyList<TopologyContainer> all) =>
+        items[0].Service == "nginx"
+        && items.All(c => all.Any(m => m.Role == "maintenance" && m.State == "running" && m.Host == c.Host));
+
     // kpi first, workers together, then the rest alphabetically.
     private static int Rank(string service) => service switch
     {
@@ -91,8 +100,13 @@ public sealed record GraphLayout(IReadOnlyList<GraphLane> Lanes, IReadOnlyList<G
         _ => 2,
     };
 
-    private static NodeState StateOf(List<TopologyContainer> items, int running)
+    private static NodeState StateOf(List<TopologyContainer> items, int running, IReadOnlyList<TopologyContainer> all)
     {
+        if (running == 0 && InMaintenance(items, all))
+        {
+            return NodeState.Maintenance;
+        }
+
         if (running == 0 || items.Any(c => c.Health == "unhealthy"))
         {
             return NodeState.Down;

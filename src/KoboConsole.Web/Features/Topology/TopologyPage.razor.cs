@@ -2,6 +2,7 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 
 namespace KoboConsole.Web.Features.Topology;
@@ -16,6 +17,8 @@ public sealed partial class TopologyPage
     private ContainerDetailView? _detail;
     private string? _detailError;
     private bool _busy;
+    private bool _focusPanel;
+    private ElementReference _panel;
 
     [Inject]
     private TopologyLive Live { get; set; } = null!;
@@ -74,7 +77,30 @@ public sealed partial class TopologyPage
     {
         _service = container.Service;
         _containerId = container.Id;
+        _focusPanel = true;
         await LoadDetailAsync(container);
+    }
+
+    // Focus moves into the panel so Escape reaches it (and a keyboard or screen-reader user lands there).
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_focusPanel && _service is not null)
+        {
+            _focusPanel = false;
+            await _panel.FocusAsync();
+        }
+    }
+
+    private void ClosePanel() => (_service, _containerId, _detail, _detailError) = (null, null, null, null);
+
+    private Task OnPanelKeyAsync(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape")
+        {
+            ClosePanel();
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task LoadDetailAsync(TopologyContainer container)

@@ -29,6 +29,37 @@ public sealed class TopologyComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void TopologyGraph_NginxStoppedForTheMaintenancePage_ShowsMaintenanceNotAnOutage()
+    {
+        var view = new TopologyView([], [
+            TopologySamples.Container("n", "nginx", "frontend", state: "exited"),
+            TopologySamples.Container("m", "maintenance", "maintenance"),
+            TopologySamples.Container("k", "kpi", "frontend"),
+        ], []);
+
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
+
+        var nginx = cut.Find("[data-testid=node-nginx]");
+        Assert.Equal("maintenance", nginx.GetAttribute("data-state"));
+        Assert.Equal(TopologyGraph.MaintenanceFill, cut.Find("[data-testid=node-nginx] rect").GetAttribute("fill"));
+        Assert.Contains("maintenance · main", nginx.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("0/1 running", nginx.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TopologyGraph_NginxStoppedWithoutMaintenancePage_IsDown()
+    {
+        var view = new TopologyView([], [
+            TopologySamples.Container("n", "nginx", "frontend", state: "exited", host: "fe1"),
+            TopologySamples.Container("m", "maintenance", "maintenance", host: "fe2"),
+        ], []);
+
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, view));
+
+        Assert.Equal("down", cut.Find("[data-testid=node-nginx]").GetAttribute("data-state"));
+    }
+
+    [Fact]
     public void TopologyGraph_SecondaryPostgres_DrawsTheReplicationAsALoopOnThePostgresNode()
     {
         var view = new TopologyView([], [

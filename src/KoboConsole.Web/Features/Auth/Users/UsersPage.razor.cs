@@ -15,6 +15,8 @@ public sealed partial class UsersPage
     private string _newRole = Roles.Viewer;
     private string? _resetFor;
     private string? _resetPassword;
+    private UserAdminError? _createError;
+    private UserAdminError? _resetError;
 
     [Inject] private UserService Users { get; set; } = null!;
     [Inject] private UserAdmin Admin { get; set; } = null!;
@@ -29,7 +31,8 @@ public sealed partial class UsersPage
     {
         var (actor, _) = await ActorAsync();
         var (user, error) = await Admin.CreateAsync(actor, _newUsername, _newPassword, _newRole, CancellationToken.None);
-        if (Report(error))
+        _createError = error;
+        if (Report(error, fieldShown: true))
         {
             return;
         }
@@ -46,21 +49,22 @@ public sealed partial class UsersPage
         await ApplyAsync(user.Username, new UpdateUserRequest(null, null, enabled),
             enabled ? $"{user.Username} is enabled again." : $"{user.Username} is disabled: their sessions and API tokens stop working now.");
 
-    private void StartReset(UserInfo user) => (_resetFor, _resetPassword) = (user.Username, null);
+    private void StartReset(UserInfo user) => (_resetFor, _resetPassword, _resetError) = (user.Username, null, null);
 
     private async Task ResetAsync()
     {
-        if (_resetFor is { } username && await ApplyAsync(username, new UpdateUserRequest(null, _resetPassword ?? "", null), $"Password of {username} changed; their open sessions were ended."))
+        if (_resetFor is { } username && await ApplyAsync(username, new UpdateUserRequest(null, _resetPassword ?? "", null), $"Password of {username} changed; their open sessions were ended.", e => _resetError = e))
         {
             (_resetFor, _resetPassword) = (null, null);
         }
     }
 
-    private async Task<bool> ApplyAsync(string username, UpdateUserRequest change, string done)
+    private async Task<bool> ApplyAsync(string username, UpdateUserRequest change, string done, Action<UserAdminError?>? onFieldError = null)
     {
         var (actor, self) = await ActorAsync();
         var (_, error) = await Admin.UpdateAsync(actor, self, username, change, CancellationToken.None);
-        if (!Report(error))
+        onFieldError?.Invoke(error);
+        if (!Report(error, fieldShown: onFieldError is not null))
         {
             Snackbar.Add(done, Severity.Success);
         }
@@ -70,16 +74,23 @@ public sealed partial class UsersPage
         return error is null;
     }
 
-    private bool Report(UserAdminError? error)
+    private bool Report(UserAdminError? error, bool fieldShown)
     {
         if (error is null)
         {
             return false;
         }
 
-        Snackbar.Add(error.Field is { } field && error.Status == 422 ? $"{error.Title}: {field} {error.Detail}" : $"{error.Title}: {error.Detail}", Severity.Error);
+        // A form field's own error shows under that field; the toast says only that the form needs a look.
+        Snackbar.Add(fieldShown && OnField(error) ? $"{error.Title}: see the highlighted field." : $"{error.Title}: {error.Detail}", Severity.Error);
         return true;
     }
+
+    // The fields the create and reset forms have; "enabled" (disable yourself, the last admin) has no field.
+    private static bool OnField(UserAdminError error) => error.Field is "username" or "password" or "role" && error.Status is 422 or 409;
+
+    private static string? ErrorOn(UserAdminError? error, string field) =>
+        error is not null && error.Field == field && OnField(error) ? $"{char.ToUpperInvariant(error.Detail[0])}{error.Detail[1..]}" : null;
 
     private async Task<(string Actor, string? Name)> ActorAsync()
     {

@@ -77,9 +77,11 @@ public sealed partial class BackupSchedulesPanel
         await LoadAsync();
     }
 
-    private async Task DeleteAsync(string id)
+    private async Task DeleteAsync(BackupSchedule schedule)
     {
-        await Editor.DeleteAsync(id, AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User), CancellationToken.None);
+        var deleted = await Editor.DeleteAsync(schedule.Id, AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User), CancellationToken.None);
+        Snackbar.Add(deleted ? $"Schedule of {string.Join(", ", schedule.Stores)} deleted: it starts no more backups." : "The schedule was deleted meanwhile.",
+            deleted ? Severity.Success : Severity.Info);
         await LoadAsync();
     }
 }
