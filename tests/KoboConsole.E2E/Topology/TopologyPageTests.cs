@@ -39,7 +39,8 @@ public sealed class TopologyPageTests(BrowserFixture browser) : IAsyncLifetime, 
         await worker.ClickAsync();
         await Assertions.Expect(_page.GetByTestId("container-detail")).ToContainTextAsync(_stack.Values["container.worker"]);
         await _page.GetByTestId("detail-panel").GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
-        var dialog = _page.GetByRole(AriaRole.Dialog);
+        // The confirmation (the details panel beside it is a dialog too).
+        var dialog = _page.Locator(".mud-message-box");
         await Assertions.Expect(dialog).ToContainTextAsync($"{_stack.Values["container.worker"]} on Docker host local");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
 

@@ -30,7 +30,7 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
             var live = client.Services.GetRequiredService<TopologyLive>();
             using var probe = new LiveProbe(live);
             await probe.WaitAsync(l => l.Loaded && l.Streams.All(s => s.Live), "the snapshot loaded and the stream live");
-            Assert.NotNull(await live.ReadAsync(CancellationToken.None)); // the full read asked for when the stream connected is done
+            await SnapshotReadableAsync(live); // the full read asked for when the stream connected is done
             counting.Calls.Clear();
 
             var first = await GetAsync(client.Http);
@@ -62,7 +62,7 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
             using var probe = new LiveProbe(live);
             await probe.WaitAsync(l => l.Loaded && l.Streams.All(s => s.Live) && l.Current.Containers.Count == info.Containers.Count, "the whole stack loaded");
             var kpi = live.Current.Containers.Single(c => c.Service == "kpi").Id;
-            Assert.NotNull(await live.ReadAsync(CancellationToken.None)); // the full read asked for when the stream connected is done
+            await SnapshotReadableAsync(live); // the full read asked for when the stream connected is done
             counting.Calls.Clear();
 
             Assert.Equal(0, (await ScriptRunner.DockerAsync(MainEngine, ["stop", "-t", "1", info.Containers["kpi"]], CancellationToken.None)).ExitCode);
@@ -78,6 +78,20 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
         finally
         {
             await fixture.DownAsync(id, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the snapshot answers (null means "not ready: callers read Docker"), e.g. while
+    /// the full read asked for when the stream connected is still running or has to run again.
+    /// </summary>
+    private static async Task SnapshotReadableAsync(TopologyLive live)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (await live.ReadAsync(CancellationToken.None) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the snapshot never became readable (last error: {live.LastError ?? "none"})");
+            await Task.Delay(100);
         }
     }
 
