@@ -3,6 +3,7 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Auth.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace KoboConsole.IntegrationTests.Auth.Tokens;
 
@@ -19,7 +20,7 @@ public sealed class TokensPageTests : AdminPageContext
         page.Find("[data-testid=token-create-button]").Click();
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=token-value]")));
-        var token = page.Find("input[data-testid=token-value]").GetAttribute("value")!;
+        var token = page.Find("[data-testid=token-value]").TextContent.Trim();
         var found = await Tokens.ValidateAsync(token, CancellationToken.None);
         Assert.Equal(("admin", "upgrade pipeline"), (found!.Value.User.Username, found.Value.TokenName));
         Assert.Contains(page.FindAll("[data-testid=token-row-name]"), e => e.TextContent == "upgrade pipeline");
@@ -47,10 +48,15 @@ public sealed class TokensPageTests : AdminPageContext
         var user = (await Users.ListAsync(CancellationToken.None)).Single(u => u.Username == "admin");
         var token = await Tokens.CreateAsync(user, "cron check", CancellationToken.None);
         var id = (await Tokens.ListAsync(CancellationToken.None)).Single().Id;
+        var dialogs = Ctx.Render<MudDialogProvider>();
         var page = Ctx.Render<TokensPage>();
         page.WaitForElement($"[data-testid=revoke-{id}]");
 
         page.Find($"[data-testid=revoke-{id}]").Click();
+        // Revoking asks first, naming the token.
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke token 'cron check'?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.NotNull(await Tokens.ValidateAsync(token, CancellationToken.None));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid=revoke-{id}]")));
         Assert.Null(await Tokens.ValidateAsync(token, CancellationToken.None));

@@ -37,17 +37,23 @@ public sealed class UsersPageTests : AdminPageContext
         page.Find("input[data-testid=new-password]").Change("short");
         page.Find("[data-testid=user-create-button]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Error && (s.Message ?? "").Contains("password", StringComparison.Ordinal)));
+        // The error is on the password field itself.
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-input-control"),
+            c => c.QuerySelector("[data-testid=new-password]") is not null
+                && c.QuerySelector(".mud-input-error") is not null
+                && c.TextContent.Contains("Must be at least", StringComparison.Ordinal)));
         Assert.DoesNotContain(await Users.ListAsync(CancellationToken.None), u => u.Username == "shorty");
     }
 
     [Fact]
     public async Task Disable_Themselves_IsRefusedAndTheAdminStaysEnabled()
     {
+        var dialogs = Ctx.Render<MudDialogProvider>();
         var page = Ctx.Render<UsersPage>();
         page.WaitForElement("[data-testid=toggle-admin]");
 
         page.Find("[data-testid=toggle-admin]").Click();
+        Confirm(dialogs, "Disable admin?", "Disable");
 
         page.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Error && (s.Message ?? "").Contains("Cannot disable yourself", StringComparison.Ordinal)));
         Assert.False((await Users.ListAsync(CancellationToken.None)).Single(u => u.Username == "admin").Disabled);
@@ -58,10 +64,12 @@ public sealed class UsersPageTests : AdminPageContext
     public async Task DisableThenResetPassword_OtherUser_ChangesStateAndEndsSessions()
     {
         var (bob, _) = await Users.CreateAsync("bob", "password-of-bob", "viewer", CancellationToken.None);
+        var dialogs = Ctx.Render<MudDialogProvider>();
         var page = Ctx.Render<UsersPage>();
         page.WaitForElement("[data-testid=toggle-bob]");
 
         page.Find("[data-testid=toggle-bob]").Click();
+        Confirm(dialogs, "Disable bob?", "Disable");
         page.WaitForAssertion(() => Assert.Contains("disabled", page.Find("[data-testid=status-bob]").TextContent, StringComparison.Ordinal));
         page.Find("[data-testid=reset-bob]").Click();
         page.Find("input[data-testid=reset-password]").Change("new-password-of-bob");
@@ -73,6 +81,13 @@ public sealed class UsersPageTests : AdminPageContext
         Assert.NotEqual(bob!.SecurityStamp, after.SecurityStamp);
         var actions = (await Audit.QueryAsync(new AuditQuery { Action = "user.update" }, CancellationToken.None)).Select(e => e.Details).ToList();
         Assert.Equal(["password reset", "disabled"], actions);
+    }
+
+    /// <summary>Disabling asks first: waits for the question, then answers yes.</summary>
+    private static void Confirm(IRenderedComponent<MudDialogProvider> dialogs, string title, string yes)
+    {
+        dialogs.WaitForAssertion(() => Assert.Contains(title, dialogs.Markup, StringComparison.Ordinal));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == yes).Click();
     }
 
     private static async Task SelectRoleAsync(IRenderedComponent<UsersPage> page, string role)
