@@ -92,6 +92,12 @@ for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; d
   fi
 done
 
+# Stacks the integration tests pool (ids tp-*) are taken down when the test process exits; one
+# killed on a hang leaves them behind, so remove any that are left.
+for dir in "${KOBO_TESTBED_STATE:-/var/lib/kobo-testbed}"/stacks/tp-*; do
+  [ -d "$dir" ] && bash docker/testbed/stack.sh down "$(basename "$dir")" >/dev/null 2>&1 || true
+done
+
 # 5. Totals from the TRX counters.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

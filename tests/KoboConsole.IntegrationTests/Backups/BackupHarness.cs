@@ -17,10 +17,12 @@ internal sealed class BackupHarness : IAsyncDisposable
 
     private readonly TestBedFixture _fixture;
     private readonly bool _ownDirectory;
+    private readonly bool _pooled;
 
-    private BackupHarness(TestBedFixture fixture, StackInfo stack, string directory, bool ownDirectory, ConsoleAppFactory app)
+    private BackupHarness(TestBedFixture fixture, StackInfo stack, string directory, bool ownDirectory, bool pooled, ConsoleAppFactory app)
     {
         _fixture = fixture;
+        _pooled = pooled;
         Stack = stack;
         Directory = directory;
         _ownDirectory = ownDirectory;
@@ -42,13 +44,28 @@ internal sealed class BackupHarness : IAsyncDisposable
     /// console's default, <c>&lt;kobo-docker&gt;/backups/console</c>), "backups" sets it to kobo's own folder.
     /// Null (and no <paramref name="directory"/>): a temporary folder of the test's own.
     /// </param>
+    /// <param name="fresh">
+    /// A new stack of the test's own, taken down at the end. Without it the stack may come from
+    /// <see cref="StackPool"/> (a stack an earlier test left as new) and goes back there when the
+    /// test leaves it so. A test that writes into the stack's kobo-docker folder always gets a new one.
+    /// </param>
     /// <param name="postgresRoles">With role words ("primary/secondary", "master/slave"), a streaming secondary on a second engine, which the console knows as host "back2" (the stack's own engine is "main").</param>
     public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null,
-        bool realPort = false, string? koboDirectory = null, string? postgresRoles = null)
+        bool realPort = false, string? koboDirectory = null, string? postgresRoles = null, bool fresh = false)
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = tag + id[^6..];
-        var stack = await fixture.UpAsync("prefixed", id, prefix, postgresRoles is null ? [] : ["--postgres-secondary", postgresRoles], CancellationToken.None);
+        var pooled = !fresh && koboDirectory is null && postgresRoles is null;
+        StackInfo stack;
+        if (pooled)
+        {
+            stack = await fixture.RentAsync("prefixed", tag, [], CancellationToken.None);
+        }
+        else
+        {
+            var id = TestBedFixture.NewStackId("prefixed");
+            stack = await fixture.UpAsync("prefixed", id, tag + id[^6..], postgresRoles is null ? [] : ["--postgres-secondary", postgresRoles], CancellationToken.None);
+        }
+
+        var prefix = stack.Prefix;
         settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (postgresRoles is not null)
         {
@@ -75,7 +92,7 @@ internal sealed class BackupHarness : IAsyncDisposable
         }
 
         // The stack's own folder (removed with the stack) or the caller's is not ours to delete.
-        return new BackupHarness(fixture, stack, dir, directory is null && koboDirectory is null, new ConsoleAppFactory(all, realPort: realPort));
+        return new BackupHarness(fixture, stack, dir, directory is null && koboDirectory is null, pooled, new ConsoleAppFactory(all, realPort: realPort));
     }
 
     /// <summary>Runs a backup in the test's thread (the Hangfire path is tested through the API).</summary>
@@ -147,7 +164,14 @@ internal sealed class BackupHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
-        await _fixture.DownAsync(Stack.Stack, CancellationToken.None);
+        if (_pooled)
+        {
+            await _fixture.ReturnAsync(Stack, []);
+        }
+        else
+        {
+            await _fixture.DownAsync(Stack.Stack, CancellationToken.None);
+        }
         if (_ownDirectory && System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);

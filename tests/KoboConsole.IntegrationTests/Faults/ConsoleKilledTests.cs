@@ -18,8 +18,8 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
     [Fact]
     public async Task Backup_ConsoleKilledMidDumpToDisk_FailedPartialRemovedAndLockReleased()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var stack = await fixture.UpAsync("prefixed", id, "q" + id[^6..], CancellationToken.None);
+        var stack = await fixture.RentAsync("prefixed", "q", [], CancellationToken.None);
+        var id = stack.Stack;
         var dir = Directory.CreateTempSubdirectory("kc-fault-backups-").FullName;
         try
         {
@@ -47,7 +47,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(stack, []);
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -55,8 +55,8 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
     [Fact]
     public async Task Backup_OneOfTwoPostgresInstancesKilledMidDump_OtherFailsTheRunRemovesThePartialAndReleasesTheLock()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var stack = await fixture.UpAsync("prefixed", id, "p" + id[^6..], CancellationToken.None);
+        var stack = await fixture.RentAsync("prefixed", "p", [], CancellationToken.None);
+        var id = stack.Stack;
         var dir = Directory.CreateTempSubdirectory("kc-fault-backups-").FullName;
         try
         {
@@ -94,7 +94,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(stack, []);
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -102,8 +102,8 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
     [Fact]
     public async Task Backup_ConsoleKilledMidUploadToS3_FailedAndMultipartUploadAborted()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var stack = await fixture.UpAsync("prefixed", id, "w" + id[^6..], CancellationToken.None);
+        var stack = await fixture.RentAsync("prefixed", "w", [], CancellationToken.None);
+        var id = stack.Stack;
         var s3Prefix = "kill-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -128,7 +128,7 @@ public sealed class ConsoleKilledTests(TestBedFixture fixture, StrictS3Fixture s
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(stack, []);
         }
     }
 

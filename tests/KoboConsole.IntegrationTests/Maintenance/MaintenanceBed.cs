@@ -13,9 +13,12 @@ public sealed class MaintenanceBed : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _settings;
 
-    private MaintenanceBed(TestBedFixture fixture, StackInfo info, Dictionary<string, string?> settings)
+    private readonly IReadOnlyList<string> _upOptions;
+
+    private MaintenanceBed(TestBedFixture fixture, StackInfo info, Dictionary<string, string?> settings, IReadOnlyList<string> upOptions)
     {
         _fixture = fixture;
+        _upOptions = upOptions;
         _settings = settings;
         Info = info;
         App = null!;
@@ -33,10 +36,14 @@ public sealed class MaintenanceBed : IAsyncDisposable
 
     public HttpClient Public { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
+    /// <summary>
+    /// The stack may be one an earlier test left as new (<see cref="StackPool"/>); it goes back there
+    /// at the end when this test leaves it so (maintenance off, nothing left beside it).
+    /// </summary>
     public static async Task<MaintenanceBed> UpAsync(TestBedFixture fixture, string letter, Dictionary<string, string?>? settings = null, IReadOnlyList<string>? upOptions = null)
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], upOptions ?? [], CancellationToken.None);
+        upOptions ??= [];
+        var info = await fixture.RentAsync("prefixed", letter, upOptions, CancellationToken.None);
         try
         {
             var all = new Dictionary<string, string?>(settings ?? [])
@@ -44,13 +51,13 @@ public sealed class MaintenanceBed : IAsyncDisposable
                 ["KoboConsole:Stack:Prefix"] = info.Prefix,
                 ["KoboConsole:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("koboconsole-maint-").FullName,
             };
-            var bed = new MaintenanceBed(fixture, info, all);
+            var bed = new MaintenanceBed(fixture, info, all, upOptions);
             await bed.StartAppAsync();
             return bed;
         }
         catch
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.DownAsync(info.Stack, CancellationToken.None);
             throw;
         }
     }
@@ -92,7 +99,7 @@ public sealed class MaintenanceBed : IAsyncDisposable
             await App.DisposeAsync();
         }
 
-        await _fixture.DownAsync(Info.Stack, CancellationToken.None);
+        await _fixture.ReturnAsync(Info, _upOptions);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -11,9 +11,8 @@ public sealed class StackDiscoveryTests(TestBedFixture fixture) : IClassFixture<
     [Fact]
     public async Task Discover_PrefixedStack_FindsEveryServiceWithItsRole()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "d" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "d", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = prefix });
@@ -28,16 +27,15 @@ public sealed class StackDiscoveryTests(TestBedFixture fixture) : IClassFixture<
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task Discover_OtherPrefix_SeesNothingOfThisStack()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "e" + id[^6..];
-        await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "e", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = "not-" + prefix });
@@ -47,7 +45,7 @@ public sealed class StackDiscoveryTests(TestBedFixture fixture) : IClassFixture<
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 }

@@ -57,6 +57,68 @@ public sealed class TestBedFixture : IAsyncLifetime
         return StackInfo.Parse(result.StdOut);
     }
 
+    /// <summary>
+    /// A stack of <paramref name="generation"/> for one test: an idle one from <see cref="StackPool"/>
+    /// when a test before handed one back, else a new one with the prefix <paramref name="tag"/> and
+    /// a part of its id. Give it back with <see cref="ReturnAsync"/> (or take it down), never both.
+    /// </summary>
+    public async Task<StackInfo> RentAsync(string generation, string tag, IReadOnlyList<string> options, CancellationToken cancellationToken)
+    {
+        // Only stacks on the main engine: multihost and replication stacks run engines of their own,
+        // which would outlive the test (and keep whatever the test process had open).
+        if (generation != "prefixed" || options.Any(o => o.StartsWith("--postgres-secondary", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"only prefixed stacks on the main engine are pooled, not '{generation} {string.Join(' ', options)}': use UpAsync", nameof(generation));
+        }
+
+        if (StackPool.TryTake(StackPool.Key(generation, options), out var pooled))
+        {
+            lock (_lock)
+            {
+                _started.Add(pooled.Stack);
+            }
+
+            StackPool.Note($"{pooled.Stack} lent again");
+            return pooled;
+        }
+
+        var id = StackPool.NewId();
+        var stack = await UpAsync(generation, id, tag + id[^6..], options, cancellationToken);
+        await StackPool.CreatedAsync(stack, cancellationToken);
+        return stack;
+    }
+
+    /// <summary>
+    /// Hands a stack from <see cref="RentAsync"/> to the pool when it is as a new one would be
+    /// (<see cref="StackPool.WhyNotReusableAsync"/>), else takes it down.
+    /// </summary>
+    public async Task ReturnAsync(StackInfo stack, IReadOnlyList<string> options)
+    {
+        string? why;
+        try
+        {
+            why = await StackPool.WhyNotReusableAsync(stack, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is TimeoutException or HttpRequestException or InvalidOperationException or OperationCanceledException)
+        {
+            why = ex.Message;
+        }
+
+        StackPool.Note($"{stack.Stack} {(why is null ? "back in the pool" : "taken down: " + why)}");
+        if (why is not null)
+        {
+            await DownAsync(stack.Stack, CancellationToken.None);
+            return;
+        }
+
+        lock (_lock)
+        {
+            _started.Remove(stack.Stack);
+        }
+
+        StackPool.Add(StackPool.Key(stack.Generation, options), stack);
+    }
+
     public async Task<ProcessResult> DownAsync(string stackId, CancellationToken cancellationToken)
     {
         var result = await ScriptRunner.ScriptAsync("stack.sh", ["down", stackId], TimeSpan.FromMinutes(4), cancellationToken);

@@ -18,9 +18,8 @@ public sealed class ContainerActionsApiTests(TestBedFixture fixture) : IClassFix
     [Fact]
     public async Task Actions_StopStartRestart_ReturnTheNewStateAndAreAudited()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "a" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "a", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -43,7 +42,7 @@ public sealed class ContainerActionsApiTests(TestBedFixture fixture) : IClassFix
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 

@@ -18,9 +18,8 @@ public sealed class ServiceHealthTests(TestBedFixture fixture) : IClassFixture<T
     [Fact]
     public async Task ProbeAll_PrefixedStack_ReportsRealPostgresRedisAndKpiValuesAndMongoFailure()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "h" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "h", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -57,13 +56,14 @@ public sealed class ServiceHealthTests(TestBedFixture fixture) : IClassFixture<T
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task ProbeAll_MultihostStack_ReachesTheBackEndThroughPublishedPorts()
     {
+        // Not from the pool: a multihost stack runs an engine of its own, which must not outlive the test.
         var id = TestBedFixture.NewStackId("multihost");
         var prefix = "g" + id[^6..];
         var info = await fixture.UpAsync("multihost", id, prefix, CancellationToken.None);
@@ -87,9 +87,8 @@ public sealed class ServiceHealthTests(TestBedFixture fixture) : IClassFixture<T
     [Fact]
     public async Task RedisProbe_WrongPassword_FailsWithRedisError()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "r" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "r", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             var ip = (await ScriptRunner.DockerAsync(MainEngine, ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", info.Containers["redis_main"]], CancellationToken.None)).StdOut.Trim();
@@ -102,7 +101,7 @@ public sealed class ServiceHealthTests(TestBedFixture fixture) : IClassFixture<T
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 

@@ -13,9 +13,8 @@ public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<Tes
     [Fact]
     public async Task Topology_PrefixedStackAndADownHost_ListsEveryServiceWithLinksAndReportsTheDownHost()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "t" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "t", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine), ("gone", "unix:///run/kobo-topology-no-such.sock")));
@@ -43,16 +42,15 @@ public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<Tes
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task Topology_KpiLeavesTheBackEndNetwork_MarksItsBackEndLinksBroken()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "u" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "u", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -68,16 +66,15 @@ public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<Tes
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task Topology_OneOffContainer_ListedOnlyWithIncludeOneOff()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "o" + id[^6..];
-        await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "o", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         var oneOff = $"{prefix}-kobofe-kpi-run-1";
         try
         {
@@ -99,16 +96,15 @@ public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<Tes
         finally
         {
             await ScriptRunner.DockerAsync(MainEngine, ["rm", "-f", oneOff], CancellationToken.None);
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task Topology_RawJson_HasTheContractFieldNames()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "j" + id[^6..];
-        await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "j", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -129,7 +125,7 @@ public sealed class TopologyApiTests(TestBedFixture fixture) : IClassFixture<Tes
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 

@@ -12,9 +12,8 @@ public sealed class TopologyLiveTests(TestBedFixture fixture) : IClassFixture<Te
     [Fact]
     public async Task Live_DockerStopThroughTheCli_ShowsExitedThenRunningAgain()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "l" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "l", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var api = await TopologyApi.StartAsync(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -31,7 +30,7 @@ public sealed class TopologyLiveTests(TestBedFixture fixture) : IClassFixture<Te
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 

@@ -20,9 +20,8 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
     [Fact]
     public async Task Topology_EveryStreamLive_AnswersFromTheSnapshotWithoutAskingDocker()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "s" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "s", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var app = new ConsoleAppFactory(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -44,16 +43,15 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 
     [Fact]
     public async Task Live_OneContainerStops_RefreshInspectsOnlyThatContainerAndTheApiShowsIt()
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "r" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", "r", [], CancellationToken.None);
+        var (id, prefix) = (info.Stack, info.Prefix);
         try
         {
             await using var app = new ConsoleAppFactory(TopologyApi.Settings(prefix, ("main", MainEngine)));
@@ -77,7 +75,7 @@ public sealed class TopologySnapshotTests(TestBedFixture fixture)
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 

@@ -1,0 +1,292 @@
+using System.Globalization;
+
+namespace KoboConsole.IntegrationTests.TestBed;
+
+/// <summary>
+/// Test-bed stacks handed back by tests that left them as they found them, for the next test that
+/// asks for the same generation and options (process-wide: test classes run in parallel and each
+/// has a <see cref="TestBedFixture"/> of its own). A stack is lent to one test at a time.
+/// A stack up costs about 15 s of CPU on the 2-core CI machine (11 containers, an initdb), and
+/// most backup, restore and maintenance tests only need "a kobo stack", so reuse halves their cost.
+/// What is left idle is taken down when the test process exits; tests/run-all.sh removes any
+/// pooled stack a killed process left behind (their ids start with <see cref="IdPrefix"/>).
+/// </summary>
+internal static class StackPool
+{
+    public const string IdPrefix = "tp-";
+
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, Stack<StackInfo>> Idle = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> Prints = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string[]> Tables = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> Networks = new(StringComparer.Ordinal);
+    private static readonly string[] Databases = ["koboform", "kobocat"];
+
+    static StackPool()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DownIdle();
+    }
+
+    public static string Key(string generation, IReadOnlyList<string> options) => generation + "|" + string.Join(' ', options);
+
+    /// <summary>One line to kobo-stack-pool.log in the temp folder: how often stacks were lent again, and why not.</summary>
+    public static void Note(string line)
+    {
+        lock (Gate)
+        {
+            File.AppendAllText(Path.Combine(Path.GetTempPath(), "kobo-stack-pool.log"), $"{DateTime.UtcNow:HH:mm:ss} {line}\n");
+        }
+    }
+
+    public static string NewId() => $"{IdPrefix}{Guid.NewGuid():N}"[..22];
+
+    /// <summary>Remembers the stack's files as they are after its up, to tell later whether a test changed them.</summary>
+    public static async Task CreatedAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        var print = Fingerprint(stack);
+        var tables = await TablesAsync(stack, cancellationToken);
+        var networks = await NetworksAsync(stack, cancellationToken);
+        lock (Gate)
+        {
+            Prints[stack.Stack] = print;
+            Tables[stack.Stack] = tables;
+            Networks[stack.Stack] = networks;
+        }
+    }
+
+    /// <summary>Each container with the networks it is on and its aliases there (a test may disconnect one).</summary>
+    private static async Task<string> NetworksAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        // A multihost stack has containers on two engines: ask each for every name, keep what it knows.
+        var lines = new List<string>();
+        foreach (var engine in new[] { stack.FrontendDocker, stack.BackendDocker }.Distinct(StringComparer.Ordinal))
+        {
+            var r = await ScriptRunner.DockerAsync(engine,
+                ["inspect", "-f", "{{.Name}}{{range $k, $v := .NetworkSettings.Networks}} {{$k}}={{join $v.Aliases \",\"}}{{end}}", .. stack.Containers.Values], cancellationToken);
+            lines.AddRange(r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => string.Join(' ', l.Split(' ').Select(part => string.Join(',', part.Split(',').Where(a => a.Length != 12 || !a.All(char.IsAsciiHexDigit)).Order(StringComparer.Ordinal))))));
+        }
+
+        return string.Join('\n', lines.Order(StringComparer.Ordinal));
+    }
+
+
+    /// <summary>"database schema.table" of every table in kobo's two databases, and "databases ..." for the list of databases.</summary>
+    private static async Task<string[]> TablesAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        var lines = new List<string> { "databases " + await PsqlAsync(stack, "postgres", "select string_agg(datname, ',' order by datname) from pg_database", cancellationToken) };
+        foreach (var db in Databases)
+        {
+            var tables = await PsqlAsync(stack, db,
+                "select quote_ident(schemaname) || '.' || quote_ident(tablename) from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1", cancellationToken);
+            lines.AddRange(tables.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(t => $"{db} {t}"));
+        }
+
+        return [.. lines];
+    }
+
+    private static async Task<string> PsqlAsync(StackInfo stack, string database, string sql, CancellationToken cancellationToken)
+    {
+        var r = await ScriptRunner.DockerAsync(stack.BackendDocker,
+            ["exec", stack.Containers["postgres"], "psql", "-U", stack.PostgresUser, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], cancellationToken);
+        return r.ExitCode == 0 ? r.StdOut.Trim() : throw new InvalidOperationException($"psql on {database} failed: {r.StdErr}");
+    }
+
+    /// <summary>
+    /// Drops the databases a test added and the tables it added to kobo's databases (tests name
+    /// their tables freely, and a table left behind would make the next test's dumps bigger). Null when the stack is back to
+    /// its first set of databases and tables; else why not.
+    /// </summary>
+    private static async Task<string?> ResetTablesAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        string[]? first;
+        lock (Gate)
+        {
+            Tables.TryGetValue(stack.Stack, out first);
+        }
+
+        if (first is null)
+        {
+            return "the stack's first tables are not known";
+        }
+
+        var now = await TablesAsync(stack, cancellationToken);
+        if (now[0] != first[0])
+        {
+            var had = first[0]["databases ".Length..].Split(',');
+            var has = now[0]["databases ".Length..].Split(',');
+            if (had.Except(has).Any())
+            {
+                return $"databases gone: {string.Join(", ", had.Except(has))}";
+            }
+
+            foreach (var extra in has.Except(had))
+            {
+                await PsqlAsync(stack, "postgres", $"DROP DATABASE \"{extra.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", cancellationToken);
+            }
+
+            now = await TablesAsync(stack, cancellationToken);
+        }
+
+        var known = new HashSet<string>(first, StringComparer.Ordinal);
+        foreach (var group in now.Skip(1).Where(t => !known.Contains(t)).GroupBy(t => t.Split(' ', 2)[0]))
+        {
+            await PsqlAsync(stack, group.Key, $"DROP TABLE IF EXISTS {string.Join(", ", group.Select(t => t.Split(' ', 2)[1]))} CASCADE", cancellationToken);
+        }
+
+        return (await TablesAsync(stack, cancellationToken)).SequenceEqual(first) ? null : "the stack's tables differ from its first ones";
+    }
+
+    /// <summary>
+    /// The stack's own files (kobo-install's run.conf, kobo's backups folder, the stack's env and
+    /// secrets): names, sizes and times, without container logs and volumes.
+    /// </summary>
+    private static string Fingerprint(StackInfo stack) =>
+        string.Join('\n', new DirectoryInfo(stack.StackDir).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(stack.StackDir, f.FullName) is var rel
+                && !rel.StartsWith("kobo-docker/log/", StringComparison.Ordinal)
+                && !rel.StartsWith("kobo-docker/.vols/", StringComparison.Ordinal)
+                    ? $"{rel} {f.Length} {f.LastWriteTimeUtc.Ticks}" : null)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal));
+
+    public static bool TryTake(string key, out StackInfo stack)
+    {
+        lock (Gate)
+        {
+            if (Idle.TryGetValue(key, out var idle) && idle.TryPop(out stack!))
+            {
+                return true;
+            }
+        }
+
+        stack = null!;
+        return false;
+    }
+
+    public static void Add(string key, StackInfo stack)
+    {
+        lock (Gate)
+        {
+            if (!Idle.TryGetValue(key, out var idle))
+            {
+                Idle[key] = idle = new Stack<StackInfo>();
+            }
+
+            idle.Push(stack);
+        }
+    }
+
+    /// <summary>
+    /// Null when the stack is as a new one would be: its own files unchanged, exactly its own
+    /// containers, all running, nginx on the port it published at first serving kpi (not the
+    /// maintenance page), and kobo's databases with their first tables (tables a test added are
+    /// dropped here). Otherwise why not; the caller then takes the stack down.
+    /// </summary>
+    public static async Task<string?> WhyNotReusableAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        string? print;
+        lock (Gate)
+        {
+            Prints.TryGetValue(stack.Stack, out print);
+        }
+
+        var nowPrint = Fingerprint(stack);
+        if (print is null || print != nowPrint)
+        {
+            var changed = nowPrint.Split('\n').Except((print ?? "").Split('\n')).Select(l => l.Split(' ')[0]);
+            var gone = (print ?? "").Split('\n').Except(nowPrint.Split('\n')).Select(l => l.Split(' ')[0]);
+            return $"the stack's files changed: {string.Join(", ", changed.Union(gone).Distinct().Take(5))}";
+        }
+
+        var expected = new HashSet<string>(stack.Containers.Values, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var engine in new[] { stack.FrontendDocker, stack.BackendDocker }.Distinct(StringComparer.Ordinal))
+        {
+            var ps = await ScriptRunner.DockerAsync(engine, ["ps", "-a", "--filter", $"name={stack.Prefix}-", "--format", "{{.Names}} {{.State}}"], cancellationToken);
+            if (ps.ExitCode != 0)
+            {
+                return $"docker ps failed: {ps.StdErr}";
+            }
+
+            foreach (var line in ps.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = line.Split(' ', 2);
+                if (!parts[0].StartsWith(stack.Prefix + "-", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (!expected.Contains(parts[0]))
+                {
+                    return $"container {parts[0]} was left beside the stack";
+                }
+
+                if (parts.Length < 2 || parts[1] != "running")
+                {
+                    return $"container {parts[0]} is {(parts.Length < 2 ? "?" : parts[1])}";
+                }
+
+                seen.Add(parts[0]);
+            }
+        }
+
+        if (seen.Count != expected.Count)
+        {
+            return $"containers gone: {string.Join(", ", expected.Except(seen))}";
+        }
+
+        string? networks;
+        lock (Gate)
+        {
+            Networks.TryGetValue(stack.Stack, out networks);
+        }
+
+        if (networks != await NetworksAsync(stack, cancellationToken))
+        {
+            return "a container's networks changed";
+        }
+
+        if (stack.NginxPort > 0)
+        {
+            var port = await ScriptRunner.DockerAsync(stack.FrontendDocker, ["port", stack.Containers["nginx"], "80/tcp"], cancellationToken);
+            var published = port.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            if (published is null || !published.EndsWith(":" + stack.NginxPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            {
+                return $"nginx publishes '{published}' now, not port {stack.NginxPort}";
+            }
+
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{stack.NginxPort}/");
+            request.Headers.Host = "kf." + stack.Domain;
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!body.Contains("kpi stand-in", StringComparison.Ordinal))
+                {
+                    return $"nginx answers {(int)response.StatusCode} without the kpi page";
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                return $"nginx does not answer: {ex.Message}";
+            }
+        }
+
+        return await ResetTablesAsync(stack, cancellationToken);
+    }
+
+    private static void DownIdle()
+    {
+        List<StackInfo> all;
+        lock (Gate)
+        {
+            all = [.. Idle.Values.SelectMany(s => s)];
+            Idle.Clear();
+        }
+
+        Task.WhenAll(all.Select(s => ScriptRunner.ScriptAsync("stack.sh", ["down", s.Stack], TimeSpan.FromMinutes(2), CancellationToken.None)))
+            .GetAwaiter().GetResult();
+    }
+}
