@@ -12,9 +12,8 @@ public sealed class FileLogTests(TestBedFixture fixture) : IClassFixture<TestBed
     public async Task StreamLogs_NginxWithFiles_FollowsAccessLogAsFileSource()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var id = TestBedFixture.NewStackId("prefixed");
-        var prefix = "f" + id[^6..];
-        var info = await fixture.UpAsync("prefixed", id, prefix, timeout.Token);
+        var info = await fixture.RentAsync("prefixed", "f", [], timeout.Token);
+        var prefix = info.Prefix;
         try
         {
             await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = prefix }, realPort: true);
@@ -60,7 +59,7 @@ public sealed class FileLogTests(TestBedFixture fixture) : IClassFixture<TestBed
         }
         finally
         {
-            await fixture.DownAsync(id, CancellationToken.None);
+            await fixture.ReturnAsync(info, []);
         }
     }
 }

@@ -123,8 +123,7 @@ public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgre
 
     private async Task<InstancePair> PairAsync(string letter)
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], CancellationToken.None);
+        var info = await fixture.RentAsync("prefixed", letter, [], CancellationToken.None);
         var backups = Directory.CreateTempSubdirectory("kc-instances-").FullName;
         Dictionary<string, string?> Settings() => new()
         {
@@ -136,7 +135,7 @@ public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgre
         };
         var first = new ConsoleAppFactory(Settings());
         var second = new ConsoleAppFactory(Settings());
-        return new InstancePair(fixture, id, backups, first, second, await ApiAsync(first), await ApiAsync(second));
+        return new InstancePair(fixture, info, backups, first, second, await ApiAsync(first), await ApiAsync(second));
     }
 
     private static async Task<HttpClient> ApiAsync(ConsoleAppFactory app)
@@ -149,7 +148,7 @@ public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgre
         return client;
     }
 
-    private sealed record InstancePair(TestBedFixture Fixture, string StackId, string Backups, ConsoleAppFactory First, ConsoleAppFactory Second, HttpClient FirstApi, HttpClient SecondApi) : IAsyncDisposable
+    private sealed record InstancePair(TestBedFixture Fixture, StackInfo Stack, string Backups, ConsoleAppFactory First, ConsoleAppFactory Second, HttpClient FirstApi, HttpClient SecondApi) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -157,7 +156,7 @@ public sealed class SeveralInstancesTests(TestBedFixture fixture, ConsolePostgre
             SecondApi.Dispose();
             await First.DisposeAsync();
             await Second.DisposeAsync();
-            await Fixture.DownAsync(StackId, CancellationToken.None);
+            await Fixture.ReturnAsync(Stack, []);
             Directory.Delete(Backups, recursive: true);
         }
     }
