@@ -21,6 +21,8 @@ internal sealed class RunDatabase : IAsyncDisposable
 
     public RunStore Runs { get; private set; } = null!;
 
+    public ConsoleDb Db => _db;
+
     public RunCancellation Cancellation { get; } = new();
 
     public Leases Leases { get; private set; } = null!;
