@@ -50,5 +50,21 @@ public sealed class MaintenancePageTests(BrowserFixture browser) : IClassFixture
         var after = await visitor.GotoAsync($"http://127.0.0.1:{await stack.CurrentNginxPortAsync()}/");
         Assert.Equal(200, after!.Status);
         await Assertions.Expect(visitor.GetByText("kpi stand-in")).ToBeVisibleAsync();
+
+        // A scheduled window is cancelled only after a confirmation naming what will not happen.
+        var windows = page.GetByTestId("maintenance-windows");
+        await windows.GetByLabel("Start (UTC)").FillAsync("2030-01-05T02:00");
+        await windows.GetByLabel("End (UTC)").FillAsync("2030-01-05T03:00");
+        await windows.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        await Assertions.Expect(windows.GetByTestId("window-row")).ToHaveCountAsync(1);
+        await windows.GetByRole(AriaRole.Button, new() { Name = "Cancel window" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirm).ToContainTextAsync("Maintenance will not turn on at 2030-01-05 02:00 UTC nor off at 2030-01-05 03:00 UTC.");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Keep it" }).ClickAsync();
+        await Assertions.Expect(windows.GetByTestId("window-row")).ToHaveCountAsync(1);
+        await windows.GetByRole(AriaRole.Button, new() { Name = "Cancel window" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel the window" }).ClickAsync();
+        await Assertions.Expect(windows.GetByTestId("window-row")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("The window is cancelled: maintenance will not turn on for it.")).ToBeVisibleAsync();
     }
 }

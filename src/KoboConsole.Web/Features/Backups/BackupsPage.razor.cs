@@ -24,11 +24,16 @@ public sealed partial class BackupsPage
     private string? _catalogError;
     private string? _diskProblem;
     private string[] _chartLabels = [];
+    private string _chartUnit = "MB";
     private List<ChartSeries<double>> _chartSeries = [];
-    private Timer? _timer;
+    private readonly HashSet<string> _followed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dismissed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _endedSeen = new(StringComparer.Ordinal);
+    private IDisposable? _watch;
     private int _refreshing;
 
     [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private RunWatch Watch { get; set; } = null!;
     [Inject] private RunCancelRequests Cancels { get; set; } = null!;
     [Inject] private BackupService Backups { get; set; } = null!;
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
@@ -44,9 +49,12 @@ public sealed partial class BackupsPage
         _ => "Media",
     };
 
+    /// <summary>Runs under way, and those that ended while this page was open (their card says how) until dismissed.</summary>
+    private IEnumerable<RunView> Cards => _runs.Where(r => !RunStates.IsFinished(r.State) || (_followed.Contains(r.Id) && !_dismissed.Contains(r.Id)));
+
     protected override async Task OnInitializedAsync()
     {
-        _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+        await LoadRunsAsync();
         await LoadCatalogAsync();
         try
         {
@@ -57,12 +65,21 @@ public sealed partial class BackupsPage
             // A host that does not answer: the backup run checks again and says so.
         }
 
-        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // Runs started anywhere (here, the API, a schedule, another instance) appear live; a prerender does not follow.
+        _watch = RendererInfo.IsInteractive ? Watch.Subscribe(OnRunsChanged) : null;
     }
 
-    private async Task TickAsync()
+    private void OnRunsChanged(IReadOnlySet<string> kinds)
     {
-        // One refresh at a time; only while something runs (the history changes only then).
+        if (kinds.Contains(BackupRunner.Kind))
+        {
+            _ = InvokeAsync(RefreshAsync);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        // One refresh at a time: a slow database must not pile them up.
         if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
         {
             return;
@@ -70,28 +87,46 @@ public sealed partial class BackupsPage
 
         try
         {
-            _now = DateTimeOffset.UtcNow;
-            var wasActive = _runs.Any(r => !RunStates.IsFinished(r.State));
-            if (!wasActive)
-            {
-                return;
-            }
-
-            _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
-            if (_runs.All(r => RunStates.IsFinished(r.State)))
+            if (await LoadRunsAsync())
             {
                 await LoadCatalogAsync();
             }
 
             StateHasChanged();
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
+            // The page closed.
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex); // the page's error boundary shows it, as for an event handler
         }
         finally
         {
             Interlocked.Exchange(ref _refreshing, 0);
         }
+    }
+
+    /// <summary>Reads the history; true when a run this page followed has ended since (its backups are in the catalog now).</summary>
+    private async Task<bool> LoadRunsAsync()
+    {
+        _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+        _now = DateTimeOffset.UtcNow;
+        var ended = false;
+        foreach (var run in _runs)
+        {
+            if (!RunStates.IsFinished(run.State))
+            {
+                _followed.Add(run.Id);
+            }
+            else if (_followed.Contains(run.Id) && !_dismissed.Contains(run.Id) && _endedSeen.Add(run.Id))
+            {
+                ended = true;
+            }
+        }
+
+        return ended;
     }
 
     private void Toggle(string store, bool on)
@@ -122,7 +157,7 @@ public sealed partial class BackupsPage
 
             var runId = await Backups.StartAsync(request, AuditLog.ActorOf(user), _cts.Token);
             Snackbar.Add($"Backup run {runId} queued.", Severity.Info);
-            _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+            await LoadRunsAsync();
         }
         catch (BackupItemException ex)
         {
@@ -173,7 +208,7 @@ public sealed partial class BackupsPage
             _diskRoot = await Targets.DiskRootAsync(_cts.Token);
             _catalog = await Catalog.ListAsync(null, null, _cts.Token);
             _catalogError = null;
-            (_chartLabels, _chartSeries) = SizeChart(_catalog);
+            (_chartLabels, _chartSeries, _chartUnit) = SizeChart(_catalog);
         }
         catch (Exception ex) when (ex is BackupItemException or IOException or UnauthorizedAccessException)
         {
@@ -182,22 +217,36 @@ public sealed partial class BackupsPage
         }
     }
 
-    /// <summary>One bar per store per backup time (minute), the store's files summed, for the last 12 times.</summary>
-    internal static (string[] Labels, List<ChartSeries<double>> Series) SizeChart(IReadOnlyList<BackupEntry> entries)
+    /// <summary>
+    /// One bar per store per backup time (minute), the store's files summed, for the last 12 times,
+    /// in the unit that suits the largest bar (B, KB, MB or GB): in MB alone a backup of a few KB
+    /// rounded to an empty chart.
+    /// </summary>
+    internal static (string[] Labels, List<ChartSeries<double>> Series, string Unit) SizeChart(IReadOnlyList<BackupEntry> entries)
     {
         static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
         var times = entries.Select(e => Minute(e.CreatedAt)).Distinct().Order().TakeLast(12).ToList();
-        var series = entries.Select(e => e.Store).Distinct().Order(StringComparer.Ordinal).Select(store => new ChartSeries<double>
+        var stores = entries.Select(e => e.Store).Distinct().Order(StringComparer.Ordinal).ToList();
+        var sums = stores.ToDictionary(store => store, store => times.Select(t => entries.Where(e => e.Store == store && Minute(e.CreatedAt) == t).Sum(e => e.SizeBytes)).ToArray(), StringComparer.Ordinal);
+        var largest = sums.Values.SelectMany(v => v).DefaultIfEmpty(0).Max();
+        var (unit, divisor) = largest switch
+        {
+            >= 1L << 30 => ("GB", 1073741824.0),
+            >= 1L << 20 => ("MB", 1048576.0),
+            >= 1L << 10 => ("KB", 1024.0),
+            _ => ("B", 1.0),
+        };
+        var series = stores.Select(store => new ChartSeries<double>
         {
             Name = StoreLabel(store),
-            Data = times.Select(t => Math.Round(entries.Where(e => e.Store == store && Minute(e.CreatedAt) == t).Sum(e => e.SizeBytes) / 1048576.0, 3)).ToArray(),
+            Data = sums[store].Select(b => Math.Round(b / divisor, 3)).ToArray(),
         }).ToList();
-        return (times.Select(t => t.ToString("MM-dd HH:mm", Inv)).ToArray(), series);
+        return (times.Select(t => t.ToString("MM-dd HH:mm", Inv)).ToArray(), series, unit);
     }
 
     public void Dispose()
     {
-        _timer?.Dispose();
+        _watch?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
 
@@ -17,6 +18,7 @@ public static class RestoresModule
         builder.Services.AddSingleton<RestoreRunner>();
         builder.Services.AddSingleton<RestoreService>();
         builder.Services.AddTransient<RestoreJob>();
+        builder.Services.AddSingleton<IRunSteps, Wizard.RestoreRunSteps>();
         return builder;
     }
 }

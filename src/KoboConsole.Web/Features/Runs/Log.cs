@@ -19,4 +19,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8106, Level = LogLevel.Error, Message = "Run {RunId} ended, but one of its ending hooks (metrics, webhook) failed")]
     public static partial void EndingHookFailed(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Warning, Message = "Reading the runs for live pages failed: {Reason}; trying again in a second")]
+    public static partial void WatchFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Warning, Message = "A page following runs failed on a change ({ExceptionType}: {Reason}); the others are told")]
+    public static partial void WatchSubscriberFailed(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Warning, Message = "A job for run {RunId} ({Kind}) was started again although the run ended as {State} (a requeue); refused")]
+    public static partial void RequeueRefused(ILogger logger, string runId, string kind, string state);
 }

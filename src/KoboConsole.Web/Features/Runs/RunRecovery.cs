@@ -23,6 +23,8 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(45);
+    /// <summary>The audit actor of a refused requeue: the job cannot know who pressed the dashboard's button.</summary>
+    public const string RequeueActor = "hangfire (requeue)";
     public const string Interrupted = "interrupted: the console process running it stopped (killed, crashed or restarted) while this run was going. Its incomplete files were removed; start it again.";
 
     /// <summary>Fails and cleans every orphan found; returns how many.</summary>
@@ -61,6 +63,7 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
     /// </summary>
     public async Task GuardAsync(string runId, Func<Task> run, CancellationToken jobToken)
     {
+        await RefuseEndedAsync(runId, jobToken);
         try
         {
             await run();
@@ -79,6 +82,27 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// A job whose run has already ended is a requeue (Hangfire's dashboard "Requeue" on a finished
+    /// job): a run is never executed twice, so the job fails with a message saying so, in Hangfire,
+    /// the run's log and the audit trail, instead of succeeding without doing anything.
+    /// </summary>
+    private async Task RefuseEndedAsync(string runId, CancellationToken jobToken)
+    {
+        if (await runs.GetAsync(runId, jobToken) is not { } ended || !RunStates.IsFinished(ended.State))
+        {
+            return;
+        }
+
+        var message = $"{ended.Kind} run {runId} already ended as '{ended.State}'"
+            + (ended.FinishedAt is { } at ? " at " + at.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC" : "")
+            + $"; a run is never executed twice, so requeuing its job does nothing. Start a new {ended.Kind} from the console's page or its API instead.";
+        Log.RequeueRefused(logger, runId, ended.Kind, ended.State);
+        await runs.LogAsync(runId, $"Requeue refused: {message}", CancellationToken.None);
+        await audit.WriteAsync(RequeueActor, $"{ended.Kind}.requeue", $"{ended.Kind} run {runId}", "refused", message, cancellationToken: CancellationToken.None);
+        throw new RunAlreadyEndedException(message);
     }
 
     private async Task FailStrandedAsync(string runId, Exception ex)
@@ -101,3 +125,6 @@ public sealed class RunRecovery(RunStore runs, Leases leases, IEnumerable<IRunCl
         await audit.WriteAsync("system", $"{run.Kind}.run", $"{run.Kind} run {runId}", RunStates.Failed, error, cancellationToken: CancellationToken.None);
     }
 }
+
+/// <summary>A job was started again (requeued) for a run that has already ended; the message says what to do instead.</summary>
+public sealed class RunAlreadyEndedException(string message) : InvalidOperationException(message);

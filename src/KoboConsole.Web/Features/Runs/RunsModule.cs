@@ -12,6 +12,7 @@ public static class RunsModule
         builder.Services.AddSingleton<RunCancellation>();
         builder.Services.AddSingleton<RunCancelRequests>();
         builder.Services.AddSingleton<RunScopes>();
+        builder.Services.AddSingleton<RunWatch>();
         builder.Services.AddSingleton<ConsoleInstance>();
         builder.Services.AddSingleton<RunRecovery>();
         builder.Services.AddHostedService<RunHeartbeat>();

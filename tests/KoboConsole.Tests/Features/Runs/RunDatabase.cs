@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace KoboConsole.Tests.Features.Runs;
 
 /// <summary>A console database of its own (a SQLite file in a temporary folder) with the run tables, for one test.</summary>
-internal sealed class RunDatabase : IAsyncDisposable
+internal sealed class RunDatabase(params IMigrationSource[] more) : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("koboconsole-runs-").FullName;
     private ConsoleDb _db = null!;
@@ -20,6 +20,8 @@ internal sealed class RunDatabase : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-12-07T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     public RunStore Runs { get; private set; } = null!;
+
+    public ConsoleDb Db => _db;
 
     public RunCancellation Cancellation { get; } = new();
 
@@ -30,7 +32,7 @@ internal sealed class RunDatabase : IAsyncDisposable
     public async Task InitializeAsync()
     {
         _db = new ConsoleDb(Options.Create(new StorageOptions { DataDirectory = _dir }), new Env(_dir));
-        await new DbMigrator(_db, [new CoreMigrations(), new RunsMigrations()], NullLogger<DbMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await new DbMigrator(_db, [new CoreMigrations(), new RunsMigrations(), .. more], NullLogger<DbMigrator>.Instance).MigrateAsync(CancellationToken.None);
         Runs = new RunStore(_db, Time, new ConsoleInstance());
         Leases = new Leases(_db, Time);
         Audit = new AuditLog(_db, Time);

@@ -34,6 +34,9 @@ public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery
             .OrderBy(e => e.Name, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The reason of a store's drill item when the catalog holds no backup of it; the dashboard reads it as "no backup yet", not as a failed drill.</summary>
+    public static string NoBackup(string store) => $"there is no {store} backup to drill; back up {store} first.";
+
     public async Task<DrillPlan> PlanAsync(string store, CancellationToken cancellationToken)
     {
         IReadOnlyList<BackupEntry> all;
@@ -49,7 +52,7 @@ public sealed class DrillPlanner(BackupCatalog catalog, StackDiscovery discovery
         var backups = Newest(all, store);
         if (backups.Count == 0)
         {
-            throw new DrillException($"there is no {store} backup to drill; back up {store} first.");
+            throw new DrillException(NoBackup(store));
         }
 
         var snapshot = await discovery.DiscoverAsync(false, cancellationToken);

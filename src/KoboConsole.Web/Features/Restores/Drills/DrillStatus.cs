@@ -16,6 +16,9 @@ public enum DrillHealth
 
     /// <summary>No drill of the store ever succeeded.</summary>
     Never,
+
+    /// <summary>The last drill found no backup of the store to restore: nothing was tested, nothing failed.</summary>
+    NoBackup,
 }
 
 /// <summary>One store on the dashboard: "last proven restorable: &lt;time&gt; (backup &lt;name&gt;)".</summary>
@@ -40,12 +43,14 @@ public static class DrillStatus
             var last = ofStore.FirstOrDefault();
             var proven = ofStore.FirstOrDefault(x => x.Item.State == RunStates.Succeeded);
             DateTimeOffset? provenAt = proven.Item is null ? null : BackupTime(proven.Item.Name) ?? proven.At;
-            var health = last.Item is null || proven.Item is null ? (last.Item?.State == RunStates.Failed ? DrillHealth.Failed : DrillHealth.Never)
+            var noBackup = last.Item is { State: RunStates.Failed } l && l.Error == DrillPlanner.NoBackup(store);
+            var health = noBackup ? DrillHealth.NoBackup
+                : last.Item is null || proven.Item is null ? (last.Item?.State == RunStates.Failed ? DrillHealth.Failed : DrillHealth.Never)
                 : last.Item.State == RunStates.Failed ? DrillHealth.Failed
                 : now - provenAt > maxAge ? DrillHealth.Stale
                 : DrillHealth.Proven;
             return new StoreProof(store, health, provenAt, proven.Item?.Name, last.Item is null ? null : last.At,
-                last.Item?.State == RunStates.Failed ? last.Item.Error : null);
+                last.Item?.State == RunStates.Failed && !noBackup ? last.Item.Error : null);
         }).ToList();
     }
 

@@ -24,22 +24,24 @@ public sealed partial class RestoresPage
     private bool _checking;
     private bool _starting;
     private RunView? _run;
+    private IReadOnlyList<RunView> _history = [];
     private RestoreResultResponse? _result;
     private DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private Timer? _timer;
+    private IDisposable? _watch;
     private int _refreshing;
 
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
     [Inject] private RestoreService Restores { get; set; } = null!;
     [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private RunWatch Watch { get; set; } = null!;
     [Inject] private RunCancelRequests Cancels { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
 
     protected override async Task OnInitializedAsync()
     {
-        var recent = await Runs.ListAsync(RestoreRunner.Kind, 1, _cts.Token);
-        var latest = recent.Count > 0 ? recent[0] : null;
+        _history = await Runs.ListAsync(RestoreRunner.Kind, 10, _cts.Token);
+        var latest = _history.Count > 0 ? _history[0] : null;
         if (latest is not null && !RunStates.IsFinished(latest.State))
         {
             await ShowRunAsync(latest.Id);
@@ -49,12 +51,22 @@ public sealed partial class RestoresPage
             await LoadCatalogAsync();
         }
 
-        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // A restore started anywhere (another tab, the API, another instance) shows here live (decision 0027).
+        _watch = RendererInfo.IsInteractive ? Watch.Subscribe(OnRunsChanged) : null;
     }
 
-    private async Task TickAsync()
+    private void OnRunsChanged(IReadOnlySet<string> kinds)
     {
-        if (_cts.IsCancellationRequested || _run is null || RunStates.IsFinished(_run.State) || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        if (kinds.Contains(RestoreRunner.Kind))
+        {
+            _ = InvokeAsync(RefreshAsync);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        // One refresh at a time; a finished run shown stays as it is (its result and rollback were read when it ended).
+        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
         {
             return;
         }
@@ -62,11 +74,28 @@ public sealed partial class RestoresPage
         try
         {
             _now = DateTimeOffset.UtcNow;
-            await ShowRunAsync(_run.Id);
+            _history = await Runs.ListAsync(RestoreRunner.Kind, 10, _cts.Token);
+            if (_run is not null)
+            {
+                if (!RunStates.IsFinished(_run.State))
+                {
+                    await ShowRunAsync(_run.Id);
+                }
+            }
+            else if (!_starting && _history is [{ } latest, ..] && !RunStates.IsFinished(latest.State))
+            {
+                await ShowRunAsync(latest.Id);
+            }
+
             StateHasChanged();
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
+            // The page closed.
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
         }
         finally
         {
@@ -199,7 +228,7 @@ public sealed partial class RestoresPage
 
     public void Dispose()
     {
-        _timer?.Dispose();
+        _watch?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -12,6 +12,7 @@ public sealed class DrillStatusListTests : MudComponentTest
     [InlineData(DrillHealth.Stale, "mud-error-text", "older than 8 days")]
     [InlineData(DrillHealth.Failed, "mud-error-text", "the last drill failed: pg_restore exited with code 1")]
     [InlineData(DrillHealth.Never, "mud-error-text", "never proven restorable")]
+    [InlineData(DrillHealth.NoBackup, "mud-error-text", "no backup yet: back up PostgreSQL, then drill")]
     public void Render_EachHealth_ColouredAndWorded(DrillHealth health, string cssClass, string text)
     {
         DateTimeOffset? at = health == DrillHealth.Never ? null : new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);

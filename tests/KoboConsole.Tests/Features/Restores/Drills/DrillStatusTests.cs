@@ -72,12 +72,27 @@ public sealed class DrillStatusTests
     [Fact]
     public void Evaluate_OnlyFailures_FailedWithNoProof()
     {
-        var bad = Run(Now.AddHours(-1), Item("postgres", RunStates.Failed, "postgres", "there is no postgres backup to drill"));
+        var bad = Run(Now.AddHours(-1), Item("postgres", RunStates.Failed, "postgres", "pg_restore exited with code 1"));
 
         var proof = Single(DrillStatus.Evaluate([bad], Now, MaxAge), "postgres");
 
         Assert.Equal(DrillHealth.Failed, proof.Health);
         Assert.Null(proof.ProvenAt);
+    }
+
+    [Fact]
+    public void Evaluate_LastDrillFoundNoBackup_NoBackupNotFailed()
+    {
+        var good = Run(Now.AddDays(-3), Item("redis", RunStates.Succeeded, "redis-7.0.15-kobo.test-2026.11.22.02_00.gz"));
+        var none = Run(Now.AddHours(-1), Item("redis", RunStates.Failed, "redis", DrillPlanner.NoBackup("redis")),
+            Item("mongo", RunStates.Failed, "mongo", DrillPlanner.NoBackup("mongo")));
+
+        var proofs = DrillStatus.Evaluate([good, none], Now, MaxAge);
+
+        Assert.Equal(DrillHealth.NoBackup, Single(proofs, "redis").Health);
+        Assert.Null(Single(proofs, "redis").LastError);
+        Assert.NotNull(Single(proofs, "redis").ProvenAt); // the earlier proof stays on record
+        Assert.Equal(DrillHealth.NoBackup, Single(proofs, "mongo").Health);
     }
 
     internal static RunItemView Item(string store, string state, string name, string? error = null) =>
