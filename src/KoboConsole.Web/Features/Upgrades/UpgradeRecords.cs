@@ -95,3 +95,6 @@ public static class UpgradeStages
     /// <summary>The preparing run failed; rolled back to the old server.</summary>
     public const string Failed = "failed";
 }
+
+/// <summary><c>POST /api/v1/upgrades/mongo/plan</c>: the target major, e.g. 8.0.</summary>
+public sealed record MongoPlanRequest(string? Target);

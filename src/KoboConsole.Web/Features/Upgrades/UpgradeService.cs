@@ -3,13 +3,15 @@ using Hangfire;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Upgrades;
 
 /// <summary>Starts the upgrade runs for the API and the page: validates, checks the typed domain, records the run, queues it, audits.</summary>
 public sealed class UpgradeService(RunStore runs, IBackgroundJobClient jobs, AuditLog audit, Leases leases, UpgradeLedger ledger, PostgresFactsReader facts,
-    RestoreService restores, TimeProvider time)
+    RestoreService restores, StackDiscovery discovery, IDockerHosts hosts, TimeProvider time)
 {
     /// <summary>Field errors of a request's shape (empty when well formed).</summary>
     public static Dictionary<string, string[]> Validate(string? targetImage, string? method)
@@ -58,6 +60,16 @@ public sealed class UpgradeService(RunStore runs, IBackgroundJobClient jobs, Aud
         var runId = await QueueAsync(new UpgradeRunRequest(action, upgradeId), actor, cancellationToken);
         await audit.WriteAsync(actor, $"upgrade.{action}", $"postgres upgrade {upgradeId}", "queued", $"run {runId}; stage was {record.Stage}", cancellationToken: cancellationToken);
         return runId;
+    }
+
+    /// <summary>The MongoDB chain from the running mongo container's version (its image's <c>MONGO_VERSION</c>) to <paramref name="target"/>.</summary>
+    public async Task<MongoUpgradePlan> MongoPlanAsync(string target, CancellationToken cancellationToken)
+    {
+        var snapshot = await discovery.DiscoverAsync(false, cancellationToken);
+        var mongo = snapshot.Service("mongo").FirstOrDefault(c => c.Running) ?? throw new UpgradeRefusedException("no running 'mongo' container was found; start it, then plan again.");
+        var env = ContainerEnv.Of((await hosts.Get(mongo.Host).InspectContainerAsync(mongo.Id, cancellationToken)).Env);
+        var version = env.GetValueOrDefault("MONGO_VERSION") ?? throw new UpgradeRefusedException($"{mongo.Name} does not say its version (no MONGO_VERSION in its environment).");
+        return MongoUpgradePlanner.Plan(version, null, target);
     }
 
     public Task<UpgradeRecord?> GetAsync(string upgradeId, CancellationToken cancellationToken) => ledger.GetAsync(upgradeId, cancellationToken);

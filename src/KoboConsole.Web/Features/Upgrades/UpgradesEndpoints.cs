@@ -21,7 +21,27 @@ public static class UpgradesEndpoints
             .WithDescription("Puts the old container and data back (writes made on the new server since the switch are lost); offered until the upgrade is retired.");
         api.MapPost("/{upgradeId}/retire", (string upgradeId, [FromBody] UpgradeConfirmRequest body, UpgradeService s, HttpContext http, CancellationToken ct) => ActAsync(upgradeId, UpgradeRunRequest.Retire, body, s, http, ct))
             .WithDescription("Removes the old (stopped) postgres container: no rollback any more. The old data directory is left for the admin to delete.");
+        app.MapPost("/api/v1/upgrades/mongo/plan", MongoPlanAsync).RequireAuthorization(Roles.Admin)
+            .WithDescription("The MongoDB upgrade chain from the running major (the mongo container's MONGO_VERSION) to target: each hop's image, shell, setFeatureCompatibilityVersion call and checks. Planning only; nothing is run.");
         return app;
+    }
+
+    private static async Task<IResult> MongoPlanAsync([FromBody] MongoPlanRequest request, UpgradeService upgrades, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Target))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["target"] = [$"is required: a MongoDB major, one of {string.Join(", ", MongoUpgradePlanner.Majors)}."] },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        try
+        {
+            return Results.Ok(await upgrades.MongoPlanAsync(request.Target.Trim(), ct));
+        }
+        catch (UpgradeRefusedException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No MongoDB to plan for", detail: ex.Message);
+        }
     }
 
     private static async Task<IResult> PreflightAsync([FromBody] PostgresPreflightRequest request, UpgradeService upgrades, CancellationToken ct)
