@@ -23,7 +23,29 @@ public static class UpgradesEndpoints
             .WithDescription("Removes the old (stopped) postgres container: no rollback any more. The old data directory is left for the admin to delete.");
         app.MapPost("/api/v1/upgrades/mongo/plan", MongoPlanAsync).RequireAuthorization(Roles.Admin)
             .WithDescription("The MongoDB upgrade chain from the running major (the mongo container's MONGO_VERSION) to target: each hop's image, shell, setFeatureCompatibilityVersion call and checks. Planning only; nothing is run.");
+        var stack = app.MapGroup("/api/v1/stack").RequireAuthorization(Roles.Admin);
+        stack.MapGet("/{part}/{action}", (string part, string action, StackOperationRunner ops, CancellationToken ct) => StackAsync(part, action, null, ops, null, ct))
+            .WithDescription("Preview: the phases of start, stop or restart of frontend, backend or all, in kobo's order, and their containers. Nothing is touched.");
+        stack.MapPost("/{part}/{action}", (string part, string action, StackOperationRunner ops, HttpContext http, CancellationToken ct) => StackAsync(part, action, "run", ops, http, ct))
+            .WithDescription("Starts, stops or restarts kobo's frontend, backend or all (run kind 'stack'): stop takes nginx, then the front end, then the back end down; start brings the back end up and waits for PostgreSQL, then the front end, nginx last.");
         return app;
+    }
+
+    private static async Task<IResult> StackAsync(string part, string action, string? run, StackOperationRunner ops, HttpContext? http, CancellationToken ct)
+    {
+        if (!StackOperationPlanner.Parts.Contains(part) || !StackOperationPlanner.Actions.Contains(action))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such stack operation",
+                detail: $"Use /api/v1/stack/{{{string.Join("|", StackOperationPlanner.Parts)}}}/{{{string.Join("|", StackOperationPlanner.Actions)}}}.");
+        }
+
+        if (run is null)
+        {
+            return Results.Ok(await ops.PreviewAsync(part, action, ct));
+        }
+
+        var runId = await ops.StartAsync(part, action, AuditLog.ActorOf(http!.User), ct);
+        return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
     }
 
     private static async Task<IResult> MongoPlanAsync([FromBody] MongoPlanRequest request, UpgradeService upgrades, CancellationToken ct)

@@ -12,6 +12,8 @@ public static class UpgradesModule
         builder.Services.AddSingleton<UpgradeRunner>();
         builder.Services.AddSingleton<UpgradeService>();
         builder.Services.AddTransient<UpgradeJob>();
+        builder.Services.AddSingleton<StackOperationRunner>();
+        builder.Services.AddTransient<StackOperationJob>();
         return builder;
     }
 }
