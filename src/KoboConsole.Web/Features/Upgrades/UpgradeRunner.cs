@@ -216,26 +216,19 @@ public sealed partial class UpgradeRunner(
 
         await StepAsync(s, "dump and restore", async () =>
         {
-            var pipe = new Pipe();
-            var dump = Task.Run(async () =>
+            // Roles first (without the superuser initdb already made), then each database streamed with pg_dump --create:
+            // what pg_dumpall writes, minus its "CREATE ROLE <superuser>" that fails on the new cluster.
+            var globals = await ContainerExec.TextAsync(engine, f.ContainerId, ["pg_dumpall", "--globals-only", "-U", login.User], login.Env, "pg_dumpall --globals-only", s.Token);
+            using (var roles = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(DumpFilter.WithoutCreateRole(globals, login.User))))
             {
-                try
-                {
-                    await using var into = pipe.Writer.AsStream();
-                    await ContainerExec.StreamAsync(engine, f.ContainerId, new ExecSpec { Cmd = ["pg_dumpall", "-U", login.User], Env = login.Env }, into, "pg_dumpall", s.Token);
-                    await pipe.Writer.CompleteAsync();
-                }
-                catch (Exception ex)
-                {
-                    await pipe.Writer.CompleteAsync(ex);
-                    throw;
-                }
-            });
-            await using var from = pipe.Reader.AsStream();
-            var restore = StdinExec.RunAsync(server.Target, new ExecSpec { Cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", login.User, "-d", "postgres"] }, from,
-                "psql restoring the dump", s.Token);
-            await Task.WhenAll(dump, restore);
-            await s.Scope.LogAsync("pg_dumpall streamed into the new server; psql ended with exit code 0.", s.Token);
+                await StdinExec.RunAsync(server.Target, Psql(login.User, "postgres"), roles, "psql restoring the roles", s.Token);
+            }
+
+            foreach (var db in f.Databases)
+            {
+                await CopyDatabaseAsync(engine, f.ContainerId, login, server.Target, db.Name, s.Token);
+                await s.Scope.LogAsync($"{db.Name}: pg_dump streamed into PostgreSQL {f.Target.Major}.", s.Token);
+            }
         });
         await StepAsync(s, "update extensions", () => UpdateExtensionsAsync(s, server.Target, login.User, f));
         await StepAsync(s, "analyze", async () =>
@@ -244,6 +237,32 @@ public sealed partial class UpgradeRunner(
             await s.Scope.LogAsync("vacuumdb --all --analyze-in-stages done.", s.Token);
         });
         await StepAsync(s, "verify", () => VerifyAsync(s, old, server.Target, login.User, counts));
+    }
+
+    private static ExecSpec Psql(string user, string database) => new() { Cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database] };
+
+    /// <summary><c>pg_dump</c> (with <c>--create</c>, except for the <c>postgres</c> database initdb made) piped into <c>psql</c> on the new server.</summary>
+    private static async Task CopyDatabaseAsync(IContainerEngine engine, string oldId, PostgresRestore.Login login, RestoreTarget target, string database, CancellationToken ct)
+    {
+        var pipe = new Pipe();
+        string[] cmd = database == "postgres" ? ["pg_dump", "-U", login.User, "-d", database] : ["pg_dump", "--create", "-U", login.User, "-d", database];
+        var dump = Task.Run(async () =>
+        {
+            try
+            {
+                await using var into = pipe.Writer.AsStream(leaveOpen: true);
+                await ContainerExec.StreamAsync(engine, oldId, new ExecSpec { Cmd = cmd, Env = login.Env }, into, $"pg_dump of {database}", ct);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception ex)
+            {
+                await pipe.Writer.CompleteAsync(ex);
+                throw;
+            }
+        }, ct);
+        await using var from = pipe.Reader.AsStream();
+        var restore = StdinExec.RunAsync(target, Psql(login.User, "postgres"), from, $"psql restoring {database}", ct);
+        await Task.WhenAll(dump, restore);
     }
 
     private static async Task UpdateExtensionsAsync(UpgradeContext s, RestoreTarget target, string user, PostgresFacts f)

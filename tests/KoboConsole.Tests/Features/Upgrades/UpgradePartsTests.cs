@@ -89,4 +89,16 @@ public sealed class UpgradePartsTests
         var errors = UpgradeService.Validate(image ?? "postgres:17", method == "pg_dump" ? "dump" : method);
         Assert.Equal(ok, errors.Count == 0);
     }
+
+    [Fact]
+    public void WithoutCreateRole_Superuser_OnlyItsCreateLineDropped()
+    {
+        const string globals = "SET default_transaction_read_only = off;\nCREATE ROLE kobo;\nALTER ROLE kobo WITH SUPERUSER LOGIN PASSWORD 'SCRAM-SHA-256$x';\nCREATE ROLE kobo_reader;\nCREATE ROLE \"Kobo Admin\";\n";
+
+        var kept = DumpFilter.WithoutCreateRole(globals, "kobo");
+        Assert.DoesNotContain("CREATE ROLE kobo;", kept, StringComparison.Ordinal);
+        Assert.Contains("ALTER ROLE kobo WITH SUPERUSER", kept, StringComparison.Ordinal);
+        Assert.Contains("CREATE ROLE kobo_reader;", kept, StringComparison.Ordinal);
+        Assert.DoesNotContain("CREATE ROLE \"Kobo Admin\";", DumpFilter.WithoutCreateRole(globals, "Kobo Admin"), StringComparison.Ordinal);
+    }
 }
