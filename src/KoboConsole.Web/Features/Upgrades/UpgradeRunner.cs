@@ -230,6 +230,7 @@ public sealed partial class UpgradeRunner(
                 await s.Scope.LogAsync($"{db.Name}: pg_dump streamed into PostgreSQL {f.Target.Major}.", s.Token);
             }
         });
+        await StepAsync(s, "configuration", () => CopyConfigurationAsync(s, old, server.Target, login));
         await StepAsync(s, "update extensions", () => UpdateExtensionsAsync(s, server.Target, login.User, f));
         await StepAsync(s, "analyze", async () =>
         {
@@ -237,6 +238,41 @@ public sealed partial class UpgradeRunner(
             await s.Scope.LogAsync("vacuumdb --all --analyze-in-stages done.", s.Token);
         });
         await StepAsync(s, "verify", () => VerifyAsync(s, old, server.Target, login.User, counts));
+    }
+
+    /// <summary>
+    /// The old server's pg_hba.conf, and every setting its configuration files set that the new major
+    /// still knows (ALTER SYSTEM, applied when the switched container starts): initdb's defaults would
+    /// listen on localhost only and refuse kobo's containers.
+    /// </summary>
+    private static async Task CopyConfigurationAsync(UpgradeContext s, RestoreTarget old, RestoreTarget now, PostgresRestore.Login login)
+    {
+        async Task<string> Sql(RestoreTarget t, string sql) =>
+            await StdinExec.TextAsync(t, ["psql", "-X", "-At", "-F", "\t", "-U", login.User, "-d", "postgres", "-c", sql], login.Env, "reading the configuration", s.Token);
+
+        var hbaFile = (await Sql(old, "SHOW hba_file")).Trim();
+        var hba = await StdinExec.TextAsync(old, ["cat", hbaFile], [], "reading pg_hba.conf", s.Token);
+        using (var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(hba)))
+        {
+            await StdinExec.RunAsync(now, new ExecSpec { Cmd = ["sh", "-c", "cat > \"$D/pg_hba.conf\" && chown postgres:postgres \"$D/pg_hba.conf\" && chmod 600 \"$D/pg_hba.conf\""] },
+                input, "writing pg_hba.conf", s.Token);
+        }
+
+        var known = (await Sql(now, "SELECT name FROM pg_settings WHERE context <> 'internal'")).Split('\n', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var copied = new List<string>();
+        foreach (var line in (await Sql(old, "SELECT name, current_setting(name) FROM pg_settings WHERE source = 'configuration file' ORDER BY 1")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (line.Split('\t')[0], line.Split('\t').ElementAtOrDefault(1) ?? "");
+            if (!known.Contains(name) || DumpFilter.NotCopied.Contains(name))
+            {
+                continue;
+            }
+
+            await Sql(now, $"ALTER SYSTEM SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'");
+            copied.Add($"{name}={value}");
+        }
+
+        await s.Scope.LogAsync($"pg_hba.conf copied; settings carried over with ALTER SYSTEM: {(copied.Count == 0 ? "none" : string.Join(", ", copied))}.", s.Token);
     }
 
     private static ExecSpec Psql(string user, string database) => new() { Cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database] };
