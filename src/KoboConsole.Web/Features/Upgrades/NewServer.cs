@@ -40,7 +40,8 @@ public sealed class NewServer : IAsyncDisposable
             Entrypoint = ["sh", "-c", Script],
             Cmd = [],
             User = "0",
-            Env = [$"D={dataPath}", $"SU={superuser}"],
+            // POSTGRES_USER: the console reads the login of a container from it (PostgresRestore.Login).
+            Env = [$"D={dataPath}", $"SU={superuser}", $"POSTGRES_USER={superuser}"],
             Binds = [bind],
             Labels = new Dictionary<string, string> { [Label] = runId },
             RestartPolicy = "no",
