@@ -37,7 +37,9 @@ cmd_ensure() {
   if ! dockerd_running; then
     local logf=/var/log/kobo-testbed-dockerd.log
     log "starting dockerd (log: $logf)"
-    nohup dockerd >"$logf" 2>&1 &
+    # Inherited descriptors closed: a daemon started under 'flock /tmp/kc-docker.lock' would
+    # otherwise hold the lock for as long as it runs.
+    nohup dockerd >"$logf" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   fi
   wait_for 60 docker version || die "docker engine did not answer within 60 s (see /var/log/kobo-testbed-dockerd.log)"
   log "docker engine is up"
@@ -108,7 +110,7 @@ cmd_second() {
     --userland-proxy=true \
     --default-address-pool "base=$pool,size=24" \
     --label "$TESTBED_LABEL=1" \
-    >"$LOGF" 2>&1 </dev/null &
+    >"$LOGF" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   wait_for 60 docker -H "unix://$SOCK" version || die "second engine '$name' did not answer within 60 s (see $LOGF)"
   # Nothing can be pulled: give the new engine the test bed images the main engine has.
   local img imgs=()

@@ -3,9 +3,10 @@
 #   kobo-testbed/busybox:latest   busybox-static + application stand-ins (kpi, enketo, workers, ...)
 #   kobo-testbed/mongo:latest     busybox + a MongoDB stand-in (mongod, mongodump, mongorestore)
 #   kobo-testbed/services:latest  Debian bookworm + PostgreSQL 15, Redis 7, nginx
+#   kobo-testbed/postgres17:latest  Debian trixie + PostgreSQL 17 (the target of major upgrade tests)
 # Each image is labelled with a hash of its inputs; a build is skipped when an image with that
 # hash exists, and rootfs tarballs are cached under /var/cache/kobo-testbed.
-# Usage: images.sh [all|services|busybox|mongo]
+# Usage: images.sh [all|services|busybox|mongo|postgres17]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
@@ -217,6 +218,72 @@ build_services() {
   log "built $image (hash $final_hash) in $((SECONDS - start)) s"
 }
 
+# --- postgres17: Debian trixie rootfs from the same mirror as bookworm (the sources file with its
+# suites renamed), cached like services, plus the same kobo-postgres entry script ---
+
+postgres17_base_hash() {
+  printf '%s\n%s\n' "$(cat "$HERE/images/postgres17/packages")" "$(declare -f build_postgres17_rootfs)" | sha256sum | cut -c1-16
+}
+
+build_postgres17_rootfs() { # build_postgres17_rootfs <tarball>
+  local tarball="$1" pkgs sources
+  ensure_cmd mmdebstrap mmdebstrap
+  [ -r "$SERVICES_SOURCES" ] || die "apt sources file $SERVICES_SOURCES not readable (set KOBO_TESTBED_APT_SOURCES)"
+  pkgs="$(grep -vE '^\s*(#|$)' "$HERE/images/postgres17/packages" | paste -sd, -)"
+  # The machine's mirror, asked for trixie instead of bookworm (bookworm-updates -> trixie-updates, ...).
+  sources="$(mktemp --suffix=.sources)"
+  sed -E '/^(Suites:|deb )/s/bookworm/trixie/g' "$SERVICES_SOURCES" >"$sources"
+  log "mmdebstrap trixie with $pkgs (several minutes)"
+  # shellcheck disable=SC2016 # the hooks expand $1 (the chroot) themselves
+  mmdebstrap --variant=essential --mode=root --format=tar \
+    --include="$pkgs" \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/00-testbed.conf"' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*.log' \
+    --customize-hook='rm -f "$1"/usr/lib/x86_64-linux-gnu/libLLVM*.so* "$1"/usr/lib/x86_64-linux-gnu/libz3.so* && rm -rf "$1"/usr/lib/postgresql/17/lib/llvmjit* "$1"/usr/lib/postgresql/17/lib/bitcode "$1"/usr/share/i18n "$1"/usr/lib/x86_64-linux-gnu/gconv' \
+    trixie "$tarball.tmp.$$" "$sources" >&2 || { rm -f "$sources"; die "mmdebstrap trixie failed (does the mirror in $SERVICES_SOURCES serve trixie?)"; }
+  rm -f "$sources"
+  mv "$tarball.tmp.$$" "$tarball"
+}
+
+build_postgres17() {
+  local base_hash base_image final_hash image="kobo-testbed/postgres17:latest" start=$SECONDS
+  base_hash="$(postgres17_base_hash)"
+  base_image="kobo-testbed/postgres17-base:$base_hash"
+  if ! image_has_hash "$base_image" "$base_hash"; then
+    local tarball="$TESTBED_CACHE/postgres17-rootfs-$base_hash.tar"
+    mkdir -p "$TESTBED_CACHE"
+    [ -s "$tarball" ] || build_postgres17_rootfs "$tarball"
+    prune_cache postgres17-rootfs "$tarball"
+    import_tar "$tarball" "$base_image" "$base_hash"
+    local tag
+    for tag in $(docker images --format '{{.Tag}}' kobo-testbed/postgres17-base); do
+      [ "$tag" = "$base_hash" ] || docker rmi "kobo-testbed/postgres17-base:$tag" >/dev/null 2>&1 || true
+    done
+    log "imported $base_image in $((SECONDS - start)) s"
+  fi
+  final_hash="$(printf '%s %s' "$base_hash" "$(hash_inputs "$HERE/images/postgres17" "$HERE/images/services/kobo-postgres" "$HERE/images/services/kobo-backup-cron" "$HERE/images/services/kobo-backup-to-disk" "$HERE/images/services/seed.sql")" | sha256sum | cut -c1-16)"
+  if image_has_hash "$image" "$final_hash"; then
+    log "$image is up to date (hash $final_hash)"
+    return 0
+  fi
+  local old out
+  old="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
+  if ! out="$(docker build -q -f "$HERE/images/postgres17/Dockerfile" \
+    --build-arg "BASE=$base_image" \
+    --label "$TESTBED_LABEL=1" --label "$TESTBED_LABEL.hash=$final_hash" \
+    -t "$image" "$HERE/images" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "docker build of $image failed"
+  fi
+  drop_replaced "$old" "$image"
+  log "built $image (hash $final_hash) in $((SECONDS - start)) s"
+}
+
 main() {
   local what="${1:-all}"
   need_root
@@ -225,8 +292,9 @@ main() {
     busybox) build_busybox ;;
     mongo) build_busybox && build_mongo ;;
     services) build_services ;;
-    all) build_busybox && build_mongo && build_services ;;
-    *) die "usage: images.sh [all|services|busybox|mongo]" ;;
+    postgres17) build_postgres17 ;;
+    all) build_busybox && build_mongo && build_services && build_postgres17 ;;
+    *) die "usage: images.sh [all|services|busybox|mongo|postgres17]" ;;
   esac
 }
 

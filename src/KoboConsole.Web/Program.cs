@@ -14,6 +14,7 @@ using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
+using KoboConsole.Web.Features.Upgrades;
 using KoboConsole.Web.Hosting;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
@@ -66,6 +67,7 @@ try
     builder.AddRestores();
     builder.AddDrills();
     builder.AddChecks();
+    builder.AddUpgrades();
     builder.AddApiDocs();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -107,6 +109,7 @@ try
     app.MapRestores();
     app.MapDrills();
     app.MapChecks();
+    app.MapUpgrades();
     app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapApiDocs();

@@ -11,7 +11,7 @@ namespace KoboConsole.E2E.Layout;
 public sealed class PhoneLayoutTests(BrowserFixture browser) : IAsyncLifetime
 {
     public static readonly string[] MenuPages =
-        ["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs", "/api-reference", "/restores", "/audit", "/admin/users", "/admin/tokens", "/settings"];
+        ["/", "/topology", "/maintenance", "/backups", "/logs", "/jobs", "/api-reference", "/restores", "/upgrades", "/audit", "/admin/users", "/admin/tokens", "/settings"];
 
     private TestBedKobo _stack = null!;
     private ConsoleAppFactory _app = null!;

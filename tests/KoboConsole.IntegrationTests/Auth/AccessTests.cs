@@ -24,6 +24,7 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/audit")]
     [InlineData("/settings")]
     [InlineData("/restores")]
+    [InlineData("/upgrades")]
     [InlineData("/hangfire")]
     public async Task Page_Anonymous_RedirectsToLogin(string path)
     {
