@@ -17,13 +17,14 @@ namespace KoboConsole.Web.Features.Checks;
 /// (renewed each round; a dead leader's lease expires after three intervals and another takes over).
 /// </summary>
 public sealed class CheckEngine(
-    TopologyLive live, TopologyService topology, ServiceChecks services, DataChecks data, RestartLoops loops, CheckStore store, CheckAlerts alerts,
+    TopologyLive live, TopologyService topology, ServiceChecks services, DataChecks data, CapacityChecks capacity, RestartLoops loops, CheckStore store, CheckAlerts alerts,
     MaintenanceService maintenance, MaintenanceWindows windows, Leases leases, ConsoleInstance instance,
     IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckEngine> logger) : BackgroundService
 {
     public const string LeaseName = "checks";
     private Lease? _lease;
     private DateTimeOffset _nextData = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextCapacity = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +47,12 @@ public sealed class CheckEngine(
                         {
                             _nextData = time.GetUtcNow() + o.DataInterval;
                             await DataRoundAsync(stoppingToken);
+                        }
+
+                        if (time.GetUtcNow() >= _nextCapacity)
+                        {
+                            _nextCapacity = time.GetUtcNow() + o.CapacityInterval;
+                            await CapacityRoundAsync(o, stoppingToken);
                         }
                     }
                 }
@@ -118,6 +125,14 @@ public sealed class CheckEngine(
         view.Containers.Select(c => new KoboContainer(c.Host, c.Id, c.Name, c.Project, c.Service, KoboNames.RoleOf(c.Service), c.State, "", c.Image,
             c.StartedAt ?? DateTimeOffset.MinValue, OneOff: false, [], [], new Dictionary<string, string>(StringComparer.Ordinal))).ToList(),
         now);
+
+    internal async Task CapacityRoundAsync(ChecksOptions o, CancellationToken cancellationToken)
+    {
+        var view = await live.ReadAsync(cancellationToken) ?? await topology.GetAsync(includeOneOff: false, cancellationToken);
+        var now = time.GetUtcNow();
+        var results = await capacity.RunAsync(view, o, now, cancellationToken);
+        await ApplyAsync(CheckKinds.Capacity, results.Select(r => (r, (string?)null)).ToList(), removeVanished: view.Hosts.All(h => h.Reachable), now, cancellationToken);
+    }
 
     internal async Task DataRoundAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ public sealed record CheckOverview(IReadOnlyList<CheckStatus> Open, IReadOnlyLis
         ("Containers", [CheckKinds.Container]),
         ("Docker hosts", [CheckKinds.DockerHost]),
         ("Data protection", [CheckKinds.BackupAge, CheckKinds.Drill, CheckKinds.Catalog]),
+        ("Capacity", [CheckKinds.Disk, CheckKinds.RedisMemory, CheckKinds.PostgresConnections, CheckKinds.LogRotation]),
     ];
 
     public int Failing => Open.Count(s => s.State == CheckStates.Failing);
