@@ -50,6 +50,12 @@ public sealed class CapacityChecks(IDockerHosts hosts, IRedisProbe redis, IPostg
             }
         }
 
+        // The kernel is the host's: read it once per host, through a Redis container (whose somaxconn is the one Redis sees).
+        foreach (var c in view.Containers.Where(c => c.State == "running" && c.Service is "redis_main" or "redis_cache").DistinctBy(c => c.Host))
+        {
+            results.AddRange(await KernelAsync(c, cancellationToken));
+        }
+
         results.Add(await BackupDiskAsync(o, now, cancellationToken));
         return results;
     }
@@ -70,6 +76,19 @@ public sealed class CapacityChecks(IDockerHosts hosts, IRedisProbe redis, IPostg
         catch (DockerException ex)
         {
             return new CheckResult(CheckKinds.Disk, target, CheckStates.Unknown, $"The console could not run df in {c.Name}: {ex.Message}");
+        }
+    }
+
+    private async Task<IReadOnlyList<CheckResult>> KernelAsync(TopologyContainer c, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var r = await hosts.Get(c.Host).ExecAsync(c.Id, HostKernel.ReadCommand, cancellationToken);
+            return HostKernel.Evaluate(c.Host, c.Name, HostKernel.Parse(r.Stdout));
+        }
+        catch (DockerException ex)
+        {
+            return [new CheckResult(CheckKinds.HostKernel, $"overcommit_memory@{c.Host}", CheckStates.Unknown, $"The console could not read the kernel settings through {c.Name}: {ex.Message}")];
         }
     }
 

@@ -18,6 +18,7 @@ public sealed record CheckOverview(IReadOnlyList<CheckStatus> Open, IReadOnlyLis
         ("Docker hosts", [CheckKinds.DockerHost]),
         ("Data protection", [CheckKinds.BackupAge, CheckKinds.Drill, CheckKinds.Catalog]),
         ("Capacity", [CheckKinds.Disk, CheckKinds.RedisMemory, CheckKinds.PostgresConnections, CheckKinds.LogRotation]),
+        ("Host warnings", [CheckKinds.HostKernel]),
     ];
 
     public int Failing => Open.Count(s => s.State == CheckStates.Failing);

@@ -56,7 +56,10 @@ public static class CheckKinds
 
     public static readonly IReadOnlyList<string> Services = [Http, Probe, Container, DockerHost];
 
-    public static readonly IReadOnlyList<string> Capacity = [Disk, RedisMemory, PostgresConnections, LogRotation];
+    /// <summary>Redis's warnings about the host kernel (overcommit, transparent huge pages, somaxconn), per Docker host.</summary>
+    public const string HostKernel = "host-kernel";
+
+    public static readonly IReadOnlyList<string> Capacity = [Disk, RedisMemory, PostgresConnections, LogRotation, HostKernel];
 
     public static readonly IReadOnlyList<string> Data = [BackupAge, Drill, Catalog];
 
