@@ -16,6 +16,7 @@ public sealed record CheckOverview(IReadOnlyList<CheckStatus> Open, IReadOnlyLis
         ("Databases and caches", [CheckKinds.Probe]),
         ("Containers", [CheckKinds.Container]),
         ("Docker hosts", [CheckKinds.DockerHost]),
+        ("The console itself", [CheckKinds.Console]),
         ("Data protection", [CheckKinds.BackupAge, CheckKinds.Drill, CheckKinds.Catalog]),
         ("Capacity", [CheckKinds.Disk, CheckKinds.RedisMemory, CheckKinds.PostgresConnections, CheckKinds.LogRotation]),
         ("Host warnings", [CheckKinds.HostKernel]),

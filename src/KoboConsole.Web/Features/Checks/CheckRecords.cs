@@ -61,7 +61,10 @@ public static class CheckKinds
 
     public static readonly IReadOnlyList<string> Capacity = [Disk, RedisMemory, PostgresConnections, LogRotation, HostKernel];
 
-    public static readonly IReadOnlyList<string> Data = [BackupAge, Drill, Catalog];
+    /// <summary>The console's own dependencies (the S3 target).</summary>
+    public const string Console = "console";
+
+    public static readonly IReadOnlyList<string> Data = [BackupAge, Drill, Catalog, Console];
 
     public static bool IsService(string check) => Services.Contains(check);
 }
