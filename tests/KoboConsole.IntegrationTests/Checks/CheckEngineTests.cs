@@ -68,7 +68,8 @@ public sealed class CheckEngineTests(TestBedFixture fixture)
             received.Add(a);
         }
 
-        Assert.DoesNotContain(received, a => a.GetProperty("target").GetString() == redis);
+        // Service checks only: capacity checks (log rotation of the same container) are not maintenance's to mute.
+        Assert.DoesNotContain(received, a => a.GetProperty("target").GetString() == redis && CheckKinds.IsService(a.GetProperty("check").GetString()!));
         var current = await bed.Api.Client.GetFromJsonAsync<List<CheckResponse>>("/api/v1/checks", JsonSerializerOptions.Web);
         Assert.True(Assert.Single(current!, c => c.Id == $"probe:{redis}").Muted);
     }
@@ -87,5 +88,25 @@ public sealed class CheckEngineTests(TestBedFixture fixture)
 
         Assert.Contains("restarts in the last 5 minutes", loop.Message, StringComparison.Ordinal);
         await bed.DockerAsync("rm", "-f", name);
+    }
+
+    [Fact]
+    public async Task Engine_NoPageOpen_CapacityChecksReadRealDiskRedisAndPostgres()
+    {
+        await using var bed = await CheckBed.UpAsync(fixture, "z");
+        var redis = bed.Info.Containers["redis_main"];
+        var postgres = bed.Info.Containers["postgres"];
+        static bool Read(CheckStatus s) => s.State != CheckStates.Unknown;
+
+        var disk = await bed.UntilAsync(CheckKinds.Disk, $"postgres@{postgres}", Read, Settle);
+        var memory = await bed.UntilAsync(CheckKinds.RedisMemory, redis, Read, Settle);
+        var connections = await bed.UntilAsync(CheckKinds.PostgresConnections, postgres, Read, Settle);
+        var backups = await bed.UntilAsync(CheckKinds.Disk, "backups@disk", Read, Settle);
+
+        Assert.Matches(@"PostgreSQL's data \(/var/lib/postgresql/data in .+\): \d+ % used, .+ free of .+; not enough samples yet", disk.Message);
+        Assert.Matches(@"uses .+(maxmemory|no maxmemory)", memory.Message);
+        Assert.Matches(@"has [1-9]\d* of max_connections [1-9]\d* connections", connections.Message);
+        Assert.Contains("the disk backup target", backups.Message, StringComparison.Ordinal);
+        Assert.Contains(await bed.Store.ListAsync(CancellationToken.None), s => s.Check == CheckKinds.LogRotation && s.Target == redis);
     }
 }

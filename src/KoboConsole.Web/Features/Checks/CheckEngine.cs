@@ -1,6 +1,8 @@
 using System.Data.Common;
+using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Storage;
@@ -15,13 +17,14 @@ namespace KoboConsole.Web.Features.Checks;
 /// (renewed each round; a dead leader's lease expires after three intervals and another takes over).
 /// </summary>
 public sealed class CheckEngine(
-    TopologyService topology, ServiceChecks services, DataChecks data, RestartLoops loops, CheckStore store, CheckAlerts alerts,
+    TopologyLive live, TopologyService topology, ServiceChecks services, DataChecks data, CapacityChecks capacity, RestartLoops loops, CheckStore store, CheckAlerts alerts,
     MaintenanceService maintenance, MaintenanceWindows windows, Leases leases, ConsoleInstance instance,
     IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckEngine> logger) : BackgroundService
 {
     public const string LeaseName = "checks";
     private Lease? _lease;
     private DateTimeOffset _nextData = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextCapacity = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +47,12 @@ public sealed class CheckEngine(
                         {
                             _nextData = time.GetUtcNow() + o.DataInterval;
                             await DataRoundAsync(stoppingToken);
+                        }
+
+                        if (time.GetUtcNow() >= _nextCapacity)
+                        {
+                            _nextCapacity = time.GetUtcNow() + o.CapacityInterval;
+                            await CapacityRoundAsync(o, stoppingToken);
                         }
                     }
                 }
@@ -89,7 +98,9 @@ public sealed class CheckEngine(
 
     internal async Task ServiceRoundAsync(ChecksOptions o, CancellationToken cancellationToken)
     {
-        var view = await topology.GetAsync(includeOneOff: false, cancellationToken);
+        // The live snapshot (kept current by Docker's events) answers without listing anything;
+        // Docker is read only while a host's event stream is not live.
+        var view = await live.ReadAsync(cancellationToken) ?? await topology.GetAsync(includeOneOff: false, cancellationToken);
         var now = time.GetUtcNow();
         var results = new List<CheckResult>(view.Hosts.Select(h => new CheckResult(CheckKinds.DockerHost, h.Name,
             h.Reachable ? CheckStates.Ok : CheckStates.Failing,
@@ -100,21 +111,27 @@ public sealed class CheckEngine(
         results.AddRange(await probing);
         results.AddRange(await sites);
 
-        string? maintenanceState;
-        try
-        {
-            maintenanceState = (await maintenance.GetStatusAsync(cancellationToken)).State;
-        }
-        catch (DockerException)
-        {
-            maintenanceState = null;
-        }
-
+        var maintenanceState = await maintenance.StateAsync(StackOf(view, now), cancellationToken);
         var open = await windows.ListOpenAsync(cancellationToken);
         var serviceOf = view.Containers.ToDictionary(c => ContainerChecks.Target(view, c), c => c.Service, StringComparer.Ordinal);
         var round = results.Select(r => (r, Muting.Reason(r, r.Check == CheckKinds.Http ? "nginx" : serviceOf.GetValueOrDefault(r.Target), maintenanceState, open, now))).ToList();
         // An unreachable host hides its containers: keep their last states rather than dropping them.
         await ApplyAsync(CheckKinds.Services, round, removeVanished: view.Hosts.All(h => h.Reachable), now, cancellationToken);
+    }
+
+    /// <summary>The topology as the discovery's snapshot, for rules written against it (maintenance's targets).</summary>
+    internal static StackSnapshot StackOf(TopologyView view, DateTimeOffset now) => new(
+        view.Hosts.Select(h => new HostStatus(h.Name, h.Endpoint, h.Reachable, h.EngineVersion, h.Error, now)).ToList(),
+        view.Containers.Select(c => new KoboContainer(c.Host, c.Id, c.Name, c.Project, c.Service, KoboNames.RoleOf(c.Service), c.State, "", c.Image,
+            c.StartedAt ?? DateTimeOffset.MinValue, OneOff: false, [], [], new Dictionary<string, string>(StringComparer.Ordinal))).ToList(),
+        now);
+
+    internal async Task CapacityRoundAsync(ChecksOptions o, CancellationToken cancellationToken)
+    {
+        var view = await live.ReadAsync(cancellationToken) ?? await topology.GetAsync(includeOneOff: false, cancellationToken);
+        var now = time.GetUtcNow();
+        var results = await capacity.RunAsync(view, o, now, cancellationToken);
+        await ApplyAsync(CheckKinds.Capacity, results.Select(r => (r, (string?)null)).ToList(), removeVanished: view.Hosts.All(h => h.Reachable), now, cancellationToken);
     }
 
     internal async Task DataRoundAsync(CancellationToken cancellationToken)

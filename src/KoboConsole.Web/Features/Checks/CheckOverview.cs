@@ -16,8 +16,14 @@ public sealed record CheckOverview(IReadOnlyList<CheckStatus> Open, IReadOnlyLis
         ("Databases and caches", [CheckKinds.Probe]),
         ("Containers", [CheckKinds.Container]),
         ("Docker hosts", [CheckKinds.DockerHost]),
+        ("The console itself", [CheckKinds.Console]),
         ("Data protection", [CheckKinds.BackupAge, CheckKinds.Drill, CheckKinds.Catalog]),
+        ("Capacity", [CheckKinds.Disk, CheckKinds.RedisMemory, CheckKinds.PostgresConnections, CheckKinds.LogRotation]),
+        ("Host warnings", [CheckKinds.HostKernel]),
     ];
+
+    /// <summary>Failing or warning periods maintenance muted (left out of <see cref="Incidents"/> and uptime), newest first.</summary>
+    public IReadOnlyList<Incident> Muted { get; init; } = [];
 
     public int Failing => Open.Count(s => s.State == CheckStates.Failing);
 
@@ -38,7 +44,8 @@ public sealed record CheckOverview(IReadOnlyList<CheckStatus> Open, IReadOnlyLis
                 }).ToList()))
             .Where(g => g.Rows.Count > 0).ToList();
         var incidents = byId.Values.SelectMany(Uptime.Incidents).Where(i => (i.End ?? now) >= from).OrderByDescending(i => i.Start).ToList();
-        return new CheckOverview(open, groups, incidents);
+        var muted = byId.Values.SelectMany(Uptime.MutedPeriods).Where(i => (i.End ?? now) >= from).OrderByDescending(i => i.Start).ToList();
+        return new CheckOverview(open, groups, incidents) { Muted = muted };
     }
 
     /// <summary>"3 h 5 min", "45 s": a duration as the overview says it.</summary>

@@ -42,9 +42,29 @@ public static class CheckKinds
     /// <summary>A Docker engine the console manages answering.</summary>
     public const string DockerHost = "docker-host";
 
+    /// <summary>A filesystem's free space and its forecast (backup target, PostgreSQL, MongoDB, media).</summary>
+    public const string Disk = "disk";
+
+    /// <summary>Redis <c>used_memory</c> against <c>maxmemory</c>.</summary>
+    public const string RedisMemory = "redis-memory";
+
+    /// <summary>PostgreSQL client connections against <c>max_connections</c>.</summary>
+    public const string PostgresConnections = "postgres-connections";
+
+    /// <summary>A container's log without rotation (json-file without max-size).</summary>
+    public const string LogRotation = "log-rotation";
+
     public static readonly IReadOnlyList<string> Services = [Http, Probe, Container, DockerHost];
 
-    public static readonly IReadOnlyList<string> Data = [BackupAge, Drill, Catalog];
+    /// <summary>Redis's warnings about the host kernel (overcommit, transparent huge pages, somaxconn), per Docker host.</summary>
+    public const string HostKernel = "host-kernel";
+
+    public static readonly IReadOnlyList<string> Capacity = [Disk, RedisMemory, PostgresConnections, LogRotation, HostKernel];
+
+    /// <summary>The console's own dependencies (the S3 target).</summary>
+    public const string Console = "console";
+
+    public static readonly IReadOnlyList<string> Data = [BackupAge, Drill, Catalog, Console];
 
     public static bool IsService(string check) => Services.Contains(check);
 }

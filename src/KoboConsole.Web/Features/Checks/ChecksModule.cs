@@ -14,6 +14,9 @@ public static class ChecksModule
         builder.Services.AddSingleton<RestartLoops>();
         builder.Services.AddSingleton<ServiceChecks>();
         builder.Services.AddSingleton<DataChecks>();
+        builder.Services.AddSingleton<IMigrationSource, CapacityMigrations>();
+        builder.Services.AddSingleton<CapacitySamples>();
+        builder.Services.AddSingleton<CapacityChecks>();
         builder.Services.AddSingleton<CheckAlerts>();
         builder.Services.AddHttpClient(CheckAlerts.ClientName);
         builder.Services.AddTransient<CheckPruneJob>();

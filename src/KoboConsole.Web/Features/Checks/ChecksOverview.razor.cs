@@ -9,7 +9,7 @@ namespace KoboConsole.Web.Features.Checks;
 public sealed partial class ChecksOverview
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static readonly (string Label, int Hours)[] Ranges = [("24 h", 24), ("7 d", 24 * 7)];
+    private static readonly (string Label, int Hours)[] Ranges = [("24 h", 24), ("7 d", 24 * 7), ("30 d", 24 * 30)];
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _cts = new();
     private CheckOverview? _overview;

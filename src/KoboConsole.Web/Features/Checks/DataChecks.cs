@@ -3,6 +3,7 @@ using KoboConsole.Web.Features.Backups.Schedules;
 using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.ObjectStorage;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Checks;
@@ -12,7 +13,7 @@ namespace KoboConsole.Web.Features.Checks;
 /// rule per scheduled store and target, the drill proof per store (<c>Drills:MaxAgeDays</c>), and
 /// catalog entries whose file or object is gone.
 /// </summary>
-public sealed class DataChecks(BackupCatalog catalog, BackupSchedules schedules, RunStore runs, IOptionsMonitor<DrillsOptions> drills)
+public sealed class DataChecks(BackupCatalog catalog, BackupSchedules schedules, RunStore runs, IOptionsMonitor<DrillsOptions> drills, BackupTargetResolver targets)
 {
     public async Task<IReadOnlyList<CheckResult>> RunAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -31,7 +32,35 @@ public sealed class DataChecks(BackupCatalog catalog, BackupSchedules schedules,
 
         var drillRuns = await runs.ListAsync(DrillRunner.Kind, 100, cancellationToken);
         results.AddRange(Drills(DrillStatus.Evaluate(drillRuns, now, TimeSpan.FromDays(drills.CurrentValue.MaxAgeDays)), drills.CurrentValue.MaxAgeDays));
+        if (targets.S3Configured)
+        {
+            try
+            {
+                using var store = targets.CreateS3();
+                results.Add(await S3Async(store, cancellationToken));
+            }
+            catch (BackupItemException ex)
+            {
+                results.Add(new CheckResult(CheckKinds.Console, "s3", CheckStates.Failing, $"The S3 target cannot be set up: {ex.Message} Check KoboConsole:Backups:S3."));
+            }
+        }
+
         return results;
+    }
+
+    /// <summary>The S3 target takes a write: the store's probe puts, reads back and deletes a small object.</summary>
+    public static async Task<CheckResult> S3Async(IObjectStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ProbeAsync(cancellationToken);
+            return new CheckResult(CheckKinds.Console, "s3", CheckStates.Ok, $"The S3 target {store.Description} takes, returns and deletes an object.");
+        }
+        catch (ObjectStoreException ex)
+        {
+            return new CheckResult(CheckKinds.Console, "s3", CheckStates.Failing,
+                $"The S3 target {store.Description} fails: {ex.Message} Backups to s3 will fail: check the endpoint, bucket and credentials (KoboConsole:Backups:S3).");
+        }
     }
 
     public static IEnumerable<CheckResult> BackupAge(IReadOnlyList<BackupSchedule> schedules, IReadOnlyList<BackupEntry> catalog, DateTimeOffset now)

@@ -3,8 +3,11 @@ namespace KoboConsole.Web.Features.Checks;
 /// <summary>One bar of a timeline: the worst state the check was in during the bar's time (<c>none</c>: not checked yet, <c>muted</c>: bad but explained by maintenance).</summary>
 public sealed record UptimeBar(DateTimeOffset Start, DateTimeOffset End, string State);
 
-/// <summary>A period a check spent failing or warning (not muted); <see cref="End"/> is null while it lasts.</summary>
-public sealed record Incident(string Check, string Target, string State, DateTimeOffset Start, DateTimeOffset? End, string Message)
+/// <summary>
+/// A period a check spent failing or warning; <see cref="End"/> is null while it lasts.
+/// <see cref="MutedBy"/>: the maintenance that explained it (null for a real incident).
+/// </summary>
+public sealed record Incident(string Check, string Target, string State, DateTimeOffset Start, DateTimeOffset? End, string Message, string? MutedBy = null)
 {
     public TimeSpan Duration(DateTimeOffset now) => (End ?? now) - Start;
 }
@@ -76,6 +79,39 @@ public static class Uptime
 
         incidents.Reverse();
         return incidents;
+    }
+
+    /// <summary>Failing or warning periods that maintenance muted, with the maintenance that muted them, newest first.</summary>
+    public static IReadOnlyList<Incident> MutedPeriods(IReadOnlyList<CheckChange> changes)
+    {
+        var periods = new List<Incident>();
+        Incident? open = null;
+        foreach (var c in changes.OrderBy(c => c.Seq))
+        {
+            var muted = c.State is CheckStates.Failing or CheckStates.Warning && c.MutedBy is not null;
+            if (open is not null && (!muted || c.MutedBy != open.MutedBy))
+            {
+                periods.Add(open with { End = c.At });
+                open = null;
+            }
+
+            if (muted && open is null)
+            {
+                open = new Incident(c.Check, c.Target, c.State, c.At, null, c.Message, c.MutedBy);
+            }
+            else if (muted && CheckStates.Severity(c.State) > CheckStates.Severity(open!.State))
+            {
+                open = open with { State = c.State, Message = c.Message };
+            }
+        }
+
+        if (open is not null)
+        {
+            periods.Add(open);
+        }
+
+        periods.Reverse();
+        return periods;
     }
 
     private static List<Segment> Segments(IReadOnlyList<CheckChange> changes, DateTimeOffset from, DateTimeOffset to)

@@ -29,7 +29,7 @@ public sealed class MaintenanceService(
     {
         var (targets, error) = MaintenanceTargets.Find(await discovery.DiscoverAsync(false, cancellationToken));
         var holder = await leases.GetHolderAsync(LeaseName, cancellationToken);
-        var state = holder is not null ? "switching" : error is not null ? "down" : MaintenanceTargets.Overall(targets);
+        var state = StateOf(holder is not null, targets, error);
         MaintenanceFields? fields = null;
         DateTimeOffset? since = null;
         if (targets.Select(t => t.RunningMaintenance).FirstOrDefault(m => m is not null) is { } running)
@@ -39,6 +39,20 @@ public sealed class MaintenanceService(
 
         return new MaintenanceStatus(state, fields, since, targets.Select(t => new HostMaintenanceState(t.Host, t.State)).ToList(), error, holder?.Holder);
     }
+
+    /// <summary>
+    /// The state alone (<c>on</c>, <c>off</c>, <c>switching</c>, ...) from containers already listed,
+    /// e.g. the live topology snapshot: asks the console's database, not Docker.
+    /// </summary>
+    public async Task<string> StateAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var (targets, error) = MaintenanceTargets.Find(snapshot);
+        var holder = await leases.GetHolderAsync(LeaseName, cancellationToken);
+        return StateOf(holder is not null, targets, error);
+    }
+
+    private static string StateOf(bool switching, IReadOnlyList<FrontEndHost> targets, string? error) =>
+        switching ? "switching" : error is not null ? "down" : MaintenanceTargets.Overall(targets);
 
     /// <summary>The contact kobo's own configuration names (kobo-install's maintenance contact, then kpi's environment), or the configured default.</summary>
     public async Task<string?> DefaultEmailAsync(CancellationToken cancellationToken)

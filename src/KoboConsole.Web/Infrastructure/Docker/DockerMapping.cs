@@ -47,7 +47,8 @@ internal static class DockerMapping
             c.NetworkSettings?.Networks?.Select(n => ToAttachment(n.Key, n.Value)).ToArray() ?? [],
             ToPorts(c.NetworkSettings?.Ports),
             c.HostConfig?.ExtraHosts?.ToArray() ?? [],
-            c.Config?.StopTimeout is { } stop ? (int)stop.TotalSeconds : null);
+            c.Config?.StopTimeout is { } stop ? (int)stop.TotalSeconds : null,
+            c.HostConfig?.LogConfig is { Type: { Length: > 0 } driver } log ? new ContainerLogConfig(driver, Labels(log.Config)) : null);
     }
 
     public static NetworkSummary ToNetwork(NetworkResponse n) => new(n.ID, n.Name, n.Driver ?? "", n.Scope ?? "", Labels(n.Labels));

@@ -70,7 +70,11 @@ public sealed record ContainerDetails(
     IReadOnlyList<NetworkAttachment> Networks,
     IReadOnlyList<PortMapping> Ports,
     IReadOnlyList<string> ExtraHosts,
-    int? StopTimeoutSeconds = null);
+    int? StopTimeoutSeconds = null,
+    ContainerLogConfig? Log = null);
+
+/// <summary>The container's log driver (<c>json-file</c>, <c>local</c>, <c>journald</c>, ...) and its options (<c>max-size</c>, ...).</summary>
+public sealed record ContainerLogConfig(string Driver, IReadOnlyDictionary<string, string> Options);
 
 public sealed record NetworkSummary(string Id, string Name, string Driver, string Scope, IReadOnlyDictionary<string, string> Labels);
 

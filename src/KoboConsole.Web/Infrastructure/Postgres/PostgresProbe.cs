@@ -40,8 +40,10 @@ internal sealed class PostgresProbe : IPostgresProbe
 
             await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", connection);
             var connections = Convert.ToInt32(await count.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture);
+            await using var max = new NpgsqlCommand("SELECT current_setting('max_connections')::int", connection);
+            var maxConnections = Convert.ToInt32(await max.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture);
             var replication = await ReplicationAsync(connection, timeout.Token);
-            return new PostgresStats(connection.PostgreSqlVersion.ToString(), sizes, connections, replication);
+            return new PostgresStats(connection.PostgreSqlVersion.ToString(), sizes, connections, replication, maxConnections);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

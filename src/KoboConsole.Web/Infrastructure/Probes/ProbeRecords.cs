@@ -6,7 +6,8 @@ public sealed record ProbeTarget(string Address, int Port, string? Username, str
 /// <summary>A probe could not reach the service or was refused; the message says which and is safe to show.</summary>
 public sealed class ProbeFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
-public sealed record PostgresStats(string ServerVersion, IReadOnlyDictionary<string, long> DatabaseSizes, int Connections, PostgresReplication? Replication = null);
+/// <summary><see cref="MaxConnections"/>: the server's <c>max_connections</c> (0 when not read).</summary>
+public sealed record PostgresStats(string ServerVersion, IReadOnlyDictionary<string, long> DatabaseSizes, int Connections, PostgresReplication? Replication = null, int MaxConnections = 0);
 
 /// <summary>
 /// Streaming replication as the server sees it. On a primary, <see cref="Standbys"/> from
@@ -25,7 +26,8 @@ public sealed record PostgresReplication(
 /// <summary>One standby streaming from a primary: its address, state, WAL bytes not replayed yet and <c>replay_lag</c> (null when idle).</summary>
 public sealed record StandbyLag(string Client, string State, long BytesBehind, TimeSpan? ReplayLag);
 
-public sealed record RedisStats(string Version, long UsedMemoryBytes, DateTimeOffset? LastSaveAt, bool LastBgsaveOk);
+/// <summary><see cref="MaxMemoryBytes"/>: Redis's <c>maxmemory</c>; 0 means no limit.</summary>
+public sealed record RedisStats(string Version, long UsedMemoryBytes, DateTimeOffset? LastSaveAt, bool LastBgsaveOk, long MaxMemoryBytes = 0);
 
 public sealed record MongoStats(string Version, IReadOnlyDictionary<string, long> DatabaseSizes);
 

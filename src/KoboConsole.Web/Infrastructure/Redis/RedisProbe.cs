@@ -32,7 +32,8 @@ internal sealed class RedisProbe : IRedisProbe
                 info.GetValueOrDefault("redis_version", "?"),
                 long.Parse(info.GetValueOrDefault("used_memory", "0"), CultureInfo.InvariantCulture),
                 long.TryParse(info.GetValueOrDefault("rdb_last_save_time"), CultureInfo.InvariantCulture, out var save) && save > 0 ? DateTimeOffset.FromUnixTimeSeconds(save) : null,
-                info.GetValueOrDefault("rdb_last_bgsave_status") == "ok");
+                info.GetValueOrDefault("rdb_last_bgsave_status") == "ok",
+                long.TryParse(info.GetValueOrDefault("maxmemory"), CultureInfo.InvariantCulture, out var max) ? max : 0);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -52,4 +52,25 @@ public sealed class UptimeTests
     [Fact]
     public void Incidents_MutedFailure_NotAnIncident() =>
         Assert.Empty(Uptime.Incidents([At(1, 0, CheckStates.Ok), At(2, 1, CheckStates.Failing, "the maintenance page is on"), At(3, 2, CheckStates.Ok)]));
+
+    [Fact]
+    public void MutedPeriods_OutageDuringAWindowThenAReal_OneMutedPeriodWithItsReason()
+    {
+        var changes = new[]
+        {
+            At(1, 0, CheckStates.Ok),
+            At(2, 1, CheckStates.Failing, "maintenance window w1"),
+            At(3, 3, CheckStates.Failing), // the window ended, the outage did not
+            At(4, 4, CheckStates.Ok),
+        };
+
+        var muted = Assert.Single(Uptime.MutedPeriods(changes));
+
+        Assert.Equal((From.AddHours(1), (DateTimeOffset?)From.AddHours(3), "maintenance window w1"), (muted.Start, muted.End, muted.MutedBy));
+        Assert.Equal(From.AddHours(3), Assert.Single(Uptime.Incidents(changes)).Start);
+    }
+
+    [Fact]
+    public void MutedPeriods_StillMuted_OpenEnded() =>
+        Assert.Null(Assert.Single(Uptime.MutedPeriods([At(1, 0, CheckStates.Ok), At(2, 1, CheckStates.Failing, "the maintenance page is on")])).End);
 }

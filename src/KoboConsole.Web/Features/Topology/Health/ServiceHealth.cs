@@ -18,7 +18,7 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    private static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
     {
         ["postgres"] = 5432,
         ["mongo"] = 27017,
