@@ -90,12 +90,14 @@ for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; d
       while IFS= read -r line; do problems+=("  $line"); done < <(grep -aiE "^ *(The active test run|Data collector 'Blame'|The test running when|Test ?host process|.*hang ?dump|.*\[Long Running Test\])" "$results/$project.log" | grep -v 'Sequence file will not be generated' | tail -n 12)
     fi
   fi
-done
-
-# Stacks the integration tests pool (ids tp-*) are taken down when the test process exits; one
-# killed on a hang leaves them behind, so remove any that are left.
-for dir in "${KOBO_TESTBED_STATE:-/var/lib/kobo-testbed}"/stacks/tp-*; do
-  [ -d "$dir" ] && bash docker/testbed/stack.sh down "$(basename "$dir")" >/dev/null 2>&1 || true
+  if [ "$project" = KoboConsole.IntegrationTests ]; then
+    # The stacks the integration tests pool (ids tp-*) go down when their test process exits, but
+    # the test platform may end that process before every down has finished (or kill it on a
+    # hang): remove what is left before the E2E tests start.
+    for dir in "${KOBO_TESTBED_STATE:-/var/lib/kobo-testbed}"/stacks/tp-*; do
+      [ -d "$dir" ] && { bash docker/testbed/stack.sh down "$(basename "$dir")" >/dev/null 2>&1 || true; }
+    done
+  fi
 done
 
 # 5. Totals from the TRX counters.
