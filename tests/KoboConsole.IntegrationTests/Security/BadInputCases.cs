@@ -43,6 +43,12 @@ internal static class BadInputCases
             [new("stores", Kind.List)]),
         new("POST", "/api/v1/restores/preflight", """{"backupIds":["0123456789abcdef0123"]}""",
             [new("backupIds", Kind.List)]),
+        new("POST", "/api/v1/upgrades/postgres/preflight", """{"targetImage":"kobo-testbed/postgres17:latest","method":"dump"}""",
+            [new("targetImage", Kind.Text), new("method", Kind.Text), new("skipBackupReason", Kind.Text)]),
+        new("POST", "/api/v1/upgrades/postgres", """{"targetImage":"kobo-testbed/postgres17:latest","method":"dump","confirm":"kobo.test"}""",
+            [new("targetImage", Kind.Text), new("method", Kind.Text), new("skipBackupReason", Kind.Text), new("confirm", Kind.Text)]),
+        new("POST", "/api/v1/upgrades/mongo/plan", """{"target":"5.0"}""",
+            [new("target", Kind.Text)]),
     ];
 
     // Route values: each with a traversal in place of the id or name.
@@ -60,6 +66,10 @@ internal static class BadInputCases
         ("DELETE", "/api/v1/backups/schedules/{x}", "id"),
         ("POST", "/api/v1/backups/kobo-cron/{x}/disable", "store"),
         ("POST", "/api/v1/backups/kobo-cron/{x}/enable", "store"),
+        ("POST", "/api/v1/upgrades/postgres/{x}/switch", "upgradeId"),
+        ("POST", "/api/v1/upgrades/postgres/{x}/rollback", "upgradeId"),
+        ("POST", "/api/v1/upgrades/postgres/{x}/retire", "upgradeId"),
+        ("POST", "/api/v1/stack/{x}/start", "part"),
     ];
 
     private static readonly Dictionary<string, Case> All = Build();
@@ -144,6 +154,11 @@ internal static class BadInputCases
         cases["POST schedules cron missing"] = new("POST", SchedulePath("POST"), """{"stores":["postgres"],"target":"disk"}""", "cron");
         cases["GET logs invalid regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&filter=(unclosed", null, "filter");
         cases["GET logs invalid exclude regex"] = new("GET", "/api/v1/containers/kpi/logs?regex=true&exclude=%5B", null, "exclude");
+        cases["POST upgrades postgres image with a space"] = new("POST", "/api/v1/upgrades/postgres/preflight", """{"targetImage":"postgres 17"}""", "targetImage");
+        cases["POST upgrades postgres method unknown"] = new("POST", "/api/v1/upgrades/postgres/preflight", """{"targetImage":"postgres:17","method":"copy"}""", "method");
+        cases["POST upgrades postgres confirm missing"] = new("POST", "/api/v1/upgrades/postgres", """{"targetImage":"postgres:17"}""", "confirm");
+        cases["POST upgrades mongo target unknown"] = new("POST", "/api/v1/upgrades/mongo/plan", """{"target":"9.9"}""", "target");
+        cases["POST stack action unknown"] = new("POST", "/api/v1/stack/frontend/explode", null, "action");
         cases["GET logs tail negative"] = new("GET", "/api/v1/containers/kpi/logs?tail=-1", null, "tail");
         cases["GET logs tail wrong type"] = new("GET", "/api/v1/containers/kpi/logs?tail=lots", null, "tail");
         cases["GET logs since invalid"] = new("GET", "/api/v1/containers/kpi/logs?since=0%202%20*%20*%20*", null, "since");

@@ -13,11 +13,18 @@ namespace KoboConsole.Web.Features.Upgrades;
 public sealed class UpgradeService(RunStore runs, IBackgroundJobClient jobs, AuditLog audit, Leases leases, UpgradeLedger ledger, PostgresFactsReader facts,
     RestoreService restores, StackDiscovery discovery, IDockerHosts hosts, TimeProvider time)
 {
+    /// <summary>The longest free text (a reason to skip the backup, a confirmation) a request may carry.</summary>
+    public const int MaxTextLength = 500;
+
+    // A Docker image reference: [registry[:port]/]name[:tag][@digest], no spaces or markup.
+    private static readonly System.Text.RegularExpressions.Regex ImageReference =
+        new(@"^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     /// <summary>Field errors of a request's shape (empty when well formed).</summary>
-    public static Dictionary<string, string[]> Validate(string? targetImage, string? method)
+    public static Dictionary<string, string[]> Validate(string? targetImage, string? method, string? skipBackupReason = null, string? confirm = null)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(targetImage) || targetImage.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(targetImage) || targetImage.Length > 255 || !ImageReference.IsMatch(targetImage))
         {
             errors["targetImage"] = ["is required: the PostgreSQL image to upgrade to, as 'docker images' lists it on the back-end host (e.g. postgis/postgis:17-3.5); it is never pulled."];
         }
@@ -27,8 +34,25 @@ public sealed class UpgradeService(RunStore runs, IBackgroundJobClient jobs, Aud
             errors["method"] = ["must be 'auto', 'dump' or 'pg_upgrade'."];
         }
 
+        if (!IsPlainText(skipBackupReason))
+        {
+            errors["skipBackupReason"] = [$"must be plain text of at most {MaxTextLength} characters, without markup or control characters."];
+        }
+
+        if (!IsPlainText(confirm))
+        {
+            errors["confirm"] = [$"must be plain text of at most {MaxTextLength} characters: the kobo public domain the pre-flight shows."];
+        }
+
         return errors;
     }
+
+    /// <summary>An upgrade id as POST /api/v1/upgrades/postgres answered it (a run id: letters and digits).</summary>
+    public static bool IsUpgradeId(string upgradeId) => upgradeId.Length is > 0 and <= 64 && upgradeId.All(char.IsAsciiLetterOrDigit);
+
+    /// <summary>Null, or at most <see cref="MaxTextLength"/> characters without markup or control characters.</summary>
+    public static bool IsPlainText(string? text) =>
+        text is null || (text.Length <= MaxTextLength && !text.Any(c => c is '<' or '>' || char.IsControl(c)));
 
     /// <summary>The pre-flight: facts and plan, nothing of kobo's touched.</summary>
     public async Task<PostgresUpgradePlan> PreflightAsync(PostgresPreflightRequest request, CancellationToken cancellationToken)

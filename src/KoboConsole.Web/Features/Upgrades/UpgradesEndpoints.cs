@@ -35,8 +35,11 @@ public static class UpgradesEndpoints
     {
         if (!StackOperationPlanner.Parts.Contains(part) || !StackOperationPlanner.Actions.Contains(action))
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such stack operation",
-                detail: $"Use /api/v1/stack/{{{string.Join("|", StackOperationPlanner.Parts)}}}/{{{string.Join("|", StackOperationPlanner.Actions)}}}.");
+            var field = StackOperationPlanner.Parts.Contains(part) ? "action" : "part";
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { [field] = [$"must be one of {string.Join(", ", field == "part" ? StackOperationPlanner.Parts : StackOperationPlanner.Actions)}."] },
+                detail: $"No such stack operation. Use /api/v1/stack/{{{string.Join("|", StackOperationPlanner.Parts)}}}/{{{string.Join("|", StackOperationPlanner.Actions)}}}.",
+                statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
         if (run is null)
@@ -50,7 +53,7 @@ public static class UpgradesEndpoints
 
     private static async Task<IResult> MongoPlanAsync([FromBody] MongoPlanRequest request, UpgradeService upgrades, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Target))
+        if (string.IsNullOrWhiteSpace(request.Target) || !MongoUpgradePlanner.Majors.Contains(request.Target.Trim()))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["target"] = [$"is required: a MongoDB major, one of {string.Join(", ", MongoUpgradePlanner.Majors)}."] },
                 statusCode: StatusCodes.Status422UnprocessableEntity);
@@ -68,7 +71,7 @@ public static class UpgradesEndpoints
 
     private static async Task<IResult> PreflightAsync([FromBody] PostgresPreflightRequest request, UpgradeService upgrades, CancellationToken ct)
     {
-        if (UpgradeService.Validate(request.TargetImage, request.Method) is { Count: > 0 } errors)
+        if (UpgradeService.Validate(request.TargetImage, request.Method, request.SkipBackupReason) is { Count: > 0 } errors)
         {
             return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
@@ -85,7 +88,7 @@ public static class UpgradesEndpoints
 
     private static async Task<IResult> StartAsync([FromBody] StartPostgresUpgradeRequest request, UpgradeService upgrades, HttpContext http, CancellationToken ct)
     {
-        var errors = UpgradeService.Validate(request.TargetImage, request.Method);
+        var errors = UpgradeService.Validate(request.TargetImage, request.Method, request.SkipBackupReason, request.Confirm);
         if (string.IsNullOrWhiteSpace(request.Confirm))
         {
             errors["confirm"] = ["is required: type the kobo public domain (the pre-flight shows it) to confirm the upgrade."];
@@ -114,6 +117,20 @@ public static class UpgradesEndpoints
 
     private static async Task<IResult> ActAsync(string upgradeId, string action, UpgradeConfirmRequest body, UpgradeService upgrades, HttpContext http, CancellationToken ct)
     {
+        if (!UpgradeService.IsUpgradeId(upgradeId))
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["upgradeId"] = ["is not an upgrade id: upgrade ids are letters and digits, the runId POST /api/v1/upgrades/postgres answered."] },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (!UpgradeService.IsPlainText(body.Confirm))
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["confirm"] = [$"must be plain text of at most {UpgradeService.MaxTextLength} characters: the kobo public domain."] },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
         try
         {
             return await upgrades.ActAsync(upgradeId, action, body.Confirm, AuditLog.ActorOf(http.User), ct) is { } runId
