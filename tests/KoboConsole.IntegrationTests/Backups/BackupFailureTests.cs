@@ -13,7 +13,7 @@ public sealed class BackupFailureTests(TestBedFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Postgres_PgDumpExitsNonZero_FailedAfterOneRerunAndNoFileLeft()
     {
-        await using var h = await BackupHarness.StartAsync(fixture, "x");
+        await using var h = await BackupHarness.StartAsync(fixture, "x", fresh: true); // puts a failing pg_dump in the container
         // A pg_dump that writes a valid-looking header, then fails: only the exit code tells.
         var fake = await BackupHarness.DockerAsync("exec", h.Postgres, "sh", "-c",
             "printf '#!/bin/sh\\nprintf PGDMP-partial\\necho \"pg_dump: error: simulated failure\" >&2\\nexit 3\\n' > /usr/local/bin/pg_dump && chmod +x /usr/local/bin/pg_dump");
@@ -31,7 +31,7 @@ public sealed class BackupFailureTests(TestBedFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Postgres_RerunFailsDifferently_ItemKeepsTheFirstCause()
     {
-        await using var h = await BackupHarness.StartAsync(fixture, "r");
+        await using var h = await BackupHarness.StartAsync(fixture, "r", fresh: true); // puts a failing pg_dump in the container
         // The first attempt fails with the cause, the rerun with a consequence (as after a killed container).
         var fake = await BackupHarness.DockerAsync("exec", h.Postgres, "sh", "-c",
             "printf '#!/bin/sh\\nif [ -e /tmp/kc-first ]; then echo \"pg_dump: error: consequence\" >&2; exit 4; fi\\ntouch /tmp/kc-first\\necho \"pg_dump: error: the cause\" >&2\\nexit 3\\n' > /usr/local/bin/pg_dump && chmod +x /usr/local/bin/pg_dump && rm -f /tmp/kc-first");

@@ -20,6 +20,8 @@ internal static class StackPool
     private static readonly Dictionary<string, string> Prints = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string[]> Tables = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Networks = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> Programs = new(StringComparer.Ordinal);
+    private static readonly string[] ProgramFolders = ["/usr/", "/bin/", "/sbin/", "/lib/", "/etc/"];
     private static readonly string[] Databases = ["koboform", "kobocat"];
 
     static StackPool()
@@ -46,12 +48,41 @@ internal static class StackPool
         var print = Fingerprint(stack);
         var tables = await TablesAsync(stack, cancellationToken);
         var networks = await NetworksAsync(stack, cancellationToken);
+        var programs = await ProgramsAsync(stack, cancellationToken);
         lock (Gate)
         {
+            Programs[stack.Stack] = programs;
             Prints[stack.Stack] = print;
             Tables[stack.Stack] = tables;
             Networks[stack.Stack] = networks;
         }
+    }
+
+    /// <summary>
+    /// What each container changed in its programs and configuration since its image (docker diff
+    /// under /usr, /bin, /sbin, /lib, /etc): a test may put a failing pg_dump in place.
+    /// </summary>
+    private static async Task<string> ProgramsAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        foreach (var name in stack.Containers.Values)
+        {
+            foreach (var engine in new[] { stack.FrontendDocker, stack.BackendDocker }.Distinct(StringComparer.Ordinal))
+            {
+                var r = await ScriptRunner.DockerAsync(engine, ["diff", name], cancellationToken);
+                if (r.ExitCode != 0)
+                {
+                    continue;
+                }
+
+                lines.AddRange(r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Where(l => l.Length > 2 && ProgramFolders.Any(f => l[2..].StartsWith(f, StringComparison.Ordinal)))
+                    .Select(l => $"{name} {l}"));
+                break;
+            }
+        }
+
+        return string.Join('\n', lines.Order(StringComparer.Ordinal));
     }
 
     /// <summary>Each container with the networks it is on and its aliases there (a test may disconnect one).</summary>
@@ -245,6 +276,18 @@ internal static class StackPool
         if (networks != await NetworksAsync(stack, cancellationToken))
         {
             return "a container's networks changed";
+        }
+
+        string? programs;
+        lock (Gate)
+        {
+            Programs.TryGetValue(stack.Stack, out programs);
+        }
+
+        var nowPrograms = await ProgramsAsync(stack, cancellationToken);
+        if (programs != nowPrograms)
+        {
+            return $"a container's programs or configuration changed: {string.Join(", ", nowPrograms.Split('\n').Except((programs ?? "").Split('\n')).Take(3))}";
         }
 
         if (stack.NginxPort > 0)

@@ -20,7 +20,7 @@ public sealed class PostgresUpgradeTests(TestBedFixture fixture) : IClassFixture
     [Fact]
     public async Task Upgrade_15To17ThenRollback_RowsEqualOldDataUntouched()
     {
-        await using var h = await BackupHarness.StartAsync(fixture, "upg");
+        await using var h = await BackupHarness.StartAsync(fixture, "upg", fresh: true); // replaces the postgres container
         using var client = await BackupsApiTests.ClientAsync(h.App);
         await h.PsqlAsync("koboform", "CREATE TABLE upg_rows AS SELECT g, md5(g::text) AS t FROM generate_series(1, 4321) g");
         await h.PsqlAsync("kobocat", "CREATE TABLE upg_rows AS SELECT g FROM generate_series(1, 1234) g");
