@@ -37,7 +37,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
   KoboConsole__Backups__Directory="$work/backups" \
   KoboConsole__Auth__BootstrapAdmin__Username=bench KoboConsole__Auth__BootstrapAdmin__Password=bench-password-1 \
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_CONTENTROOT="$root/src/KoboConsole.Web" ASPNETCORE_WEBROOT="$root/wwwroot" \
-  Logging__LogLevel__Default=Warning dotnet KoboConsole.Web.dll >"$work/app.log" 2>&1) &
+  Logging__LogLevel__Default=Warning exec dotnet KoboConsole.Web.dll >"$work/app.log" 2>&1) &
 app_pid=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
   kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log" >&2; exit 1; }

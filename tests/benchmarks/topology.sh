@@ -44,7 +44,7 @@ dotnet build src/KoboConsole.Web -c Release -o "$WORK/app" -v q -nologo >/dev/nu
   KoboConsole__Docker__Hosts__1__Name=second KoboConsole__Docker__Hosts__1__Endpoint="$SECOND" \
   KoboConsole__Auth__BootstrapAdmin__Username=admin KoboConsole__Auth__BootstrapAdmin__Password=bench-password-1 \
   ASPNETCORE_URLS="http://127.0.0.1:$APP_PORT" ASPNETCORE_CONTENTROOT="$ROOT/src/KoboConsole.Web" \
-  ASPNETCORE_WEBROOT="$ROOT/wwwroot" Logging__LogLevel__Default=Warning dotnet KoboConsole.Web.dll >"$WORK/app.log" 2>&1) &
+  ASPNETCORE_WEBROOT="$ROOT/wwwroot" Logging__LogLevel__Default=Warning exec dotnet KoboConsole.Web.dll >"$WORK/app.log" 2>&1) &
 APP_PID=$!
 until curl -sf "http://127.0.0.1:$APP_PORT/healthz" >/dev/null; do
   kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/app.log" >&2; exit 1; }
