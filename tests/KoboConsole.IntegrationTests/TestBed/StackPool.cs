@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 
 namespace KoboConsole.IntegrationTests.TestBed;
 
@@ -17,10 +19,7 @@ internal static class StackPool
 
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, Stack<StackInfo>> Idle = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, string> Prints = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, string[]> Tables = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, string> Networks = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, string> Programs = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, FirstState> First = new(StringComparer.Ordinal);
     private static readonly string[] ProgramFolders = ["/usr/", "/bin/", "/sbin/", "/lib/", "/etc/"];
     private static readonly string[] Databases = ["koboform", "kobocat"];
 
@@ -46,15 +45,74 @@ internal static class StackPool
     public static async Task CreatedAsync(StackInfo stack, CancellationToken cancellationToken)
     {
         var print = Fingerprint(stack);
+        var runConf = File.Exists(RunConfPath(stack)) ? await File.ReadAllTextAsync(RunConfPath(stack), cancellationToken) : null;
         var tables = await TablesAsync(stack, cancellationToken);
         var networks = await NetworksAsync(stack, cancellationToken);
         var programs = await ProgramsAsync(stack, cancellationToken);
         lock (Gate)
         {
-            Programs[stack.Stack] = programs;
-            Prints[stack.Stack] = print;
-            Tables[stack.Stack] = tables;
-            Networks[stack.Stack] = networks;
+            First[stack.Stack] = new FirstState(print, runConf, tables, networks, programs);
+        }
+    }
+
+    /// <summary>What a stack looked like right after its up: what <see cref="WhyNotReusableAsync"/> compares with.</summary>
+    private sealed record FirstState(string Files, string? RunConf, string[] Tables, string Networks, string Programs);
+
+    private static FirstState? FirstOf(StackInfo stack)
+    {
+        lock (Gate)
+        {
+            return First.GetValueOrDefault(stack.Stack);
+        }
+    }
+
+    private static string RunConfPath(StackInfo stack) => Path.Combine(stack.StackDir, "kobo-install", ".run.conf");
+
+    /// <summary>
+    /// Maintenance turned on and off leaves its date, ETA and contact in kobo-install's run.conf (as
+    /// kobo-install does). When that is all that changed and maintenance is off, the first content is
+    /// written back so the stack counts as new; any other change keeps it out of the pool.
+    /// </summary>
+    private static async Task<string?> RestoreRunConfAsync(StackInfo stack, string? first, CancellationToken cancellationToken)
+    {
+        var path = RunConfPath(stack);
+        if (first is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var now = await File.ReadAllTextAsync(path, cancellationToken);
+        if (now == first)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(now) is not JsonObject current || JsonNode.Parse(first) is not JsonObject original)
+            {
+                return "run.conf is not a JSON object";
+            }
+
+            if (current["maintenance_enabled"]?.GetValue<bool>() != false)
+            {
+                return "run.conf says maintenance_enabled is not false";
+            }
+
+            var differ = current.Select(p => p.Key).Union(original.Select(p => p.Key))
+                .Where(k => !JsonNode.DeepEquals(current[k], original[k]))
+                .ToList();
+            if (differ.All(k => k.StartsWith("maintenance_", StringComparison.Ordinal)))
+            {
+                await File.WriteAllTextAsync(path, first, cancellationToken);
+                return null;
+            }
+
+            return $"run.conf's {string.Join(", ", differ)} changed";
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return $"run.conf: {ex.Message}";
         }
     }
 
@@ -130,12 +188,7 @@ internal static class StackPool
     /// </summary>
     private static async Task<string?> ResetTablesAsync(StackInfo stack, CancellationToken cancellationToken)
     {
-        string[]? first;
-        lock (Gate)
-        {
-            Tables.TryGetValue(stack.Stack, out first);
-        }
-
+        var first = FirstOf(stack)?.Tables;
         if (first is null)
         {
             return "the stack's first tables are not known";
@@ -170,16 +223,34 @@ internal static class StackPool
 
     /// <summary>
     /// The stack's own files (kobo-install's run.conf, kobo's backups folder, the stack's env and
-    /// secrets): names, sizes and times, without container logs and volumes.
+    /// secrets): names and content hashes, without container logs and volumes. Content, not
+    /// times: maintenance writes run.conf's flag and puts it back, which leaves the stack as new.
     /// </summary>
     private static string Fingerprint(StackInfo stack) =>
         string.Join('\n', new DirectoryInfo(stack.StackDir).EnumerateFiles("*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(stack.StackDir, f.FullName) is var rel
                 && !rel.StartsWith("kobo-docker/log/", StringComparison.Ordinal)
                 && !rel.StartsWith("kobo-docker/.vols/", StringComparison.Ordinal)
-                    ? $"{rel} {f.Length} {f.LastWriteTimeUtc.Ticks}" : null)
+                    ? $"{rel} {Hash(f)}" : null)
             .OfType<string>()
             .Order(StringComparer.Ordinal));
+
+    private static string Hash(FileInfo file)
+    {
+        try
+        {
+            using var stream = file.OpenRead();
+            return Convert.ToHexString(SHA256.HashData(stream))[..16];
+        }
+        catch (IOException)
+        {
+            return "unreadable";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
 
     public static bool TryTake(string key, out StackInfo stack)
     {
@@ -216,18 +287,15 @@ internal static class StackPool
     /// </summary>
     public static async Task<string?> WhyNotReusableAsync(StackInfo stack, CancellationToken cancellationToken)
     {
-        string? print;
-        lock (Gate)
-        {
-            Prints.TryGetValue(stack.Stack, out print);
-        }
-
+        var first = FirstOf(stack);
+        var runConf = await RestoreRunConfAsync(stack, first?.RunConf, cancellationToken);
+        var print = first?.Files;
         var nowPrint = Fingerprint(stack);
         if (print is null || print != nowPrint)
         {
             var changed = nowPrint.Split('\n').Except((print ?? "").Split('\n')).Select(l => l.Split(' ')[0]);
             var gone = (print ?? "").Split('\n').Except(nowPrint.Split('\n')).Select(l => l.Split(' ')[0]);
-            return $"the stack's files changed: {string.Join(", ", changed.Union(gone).Distinct().Take(5))}";
+            return $"the stack's files changed: {string.Join(", ", changed.Union(gone).Distinct().Take(5))}{(runConf is null ? "" : $" ({runConf})")}";
         }
 
         var expected = new HashSet<string>(stack.Containers.Values, StringComparer.Ordinal);
@@ -267,23 +335,12 @@ internal static class StackPool
             return $"containers gone: {string.Join(", ", expected.Except(seen))}";
         }
 
-        string? networks;
-        lock (Gate)
-        {
-            Networks.TryGetValue(stack.Stack, out networks);
-        }
-
-        if (networks != await NetworksAsync(stack, cancellationToken))
+        if (first?.Networks != await NetworksAsync(stack, cancellationToken))
         {
             return "a container's networks changed";
         }
 
-        string? programs;
-        lock (Gate)
-        {
-            Programs.TryGetValue(stack.Stack, out programs);
-        }
-
+        var programs = first?.Programs;
         var nowPrograms = await ProgramsAsync(stack, cancellationToken);
         if (programs != nowPrograms)
         {
