@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KoboConsole.IntegrationTests.Checks;
 
 /// <summary>
-/// A prefixed test-bed stack, a console whose checks run every <see cref="Interval"/> with no page
+/// A pooled prefixed test-bed stack, a console whose checks run every <see cref="Interval"/> with no page
 /// open, and a real HTTP listener as the webhook that records every alert it receives.
 /// </summary>
 public sealed class CheckBed : IAsyncDisposable
@@ -39,8 +39,8 @@ public sealed class CheckBed : IAsyncDisposable
 
     public static async Task<CheckBed> UpAsync(TestBedFixture fixture, string letter, Dictionary<string, string?>? settings = null)
     {
-        var id = TestBedFixture.NewStackId("prefixed");
-        var info = await fixture.UpAsync("prefixed", id, letter + id[^6..], CancellationToken.None);
+        // A pooled stack: the checks only read it, and the tests put back what they stop or add.
+        var info = await fixture.RentAsync("prefixed", letter, [], CancellationToken.None);
         var bed = new CheckBed(fixture, info);
         try
         {
@@ -158,7 +158,7 @@ public sealed class CheckBed : IAsyncDisposable
             await Api.DisposeAsync();
         }
 
-        await _fixture.DownAsync(Info.Stack, CancellationToken.None);
+        await _fixture.ReturnAsync(Info, []);
         _stop.Dispose();
     }
 }
