@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.IntegrationTests.TestBed;
+using KoboConsole.IntegrationTests.Topology;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
 
@@ -11,16 +12,20 @@ namespace KoboConsole.IntegrationTests.Restores;
 /// <summary>
 /// Backups and restores beside a real streaming-replication secondary (stack.sh --postgres-secondary,
 /// the secondary on a second engine the console knows as "back2"), in each of kobo's role vocabularies.
+/// The same stack first shows its replication link, role words and lag in the topology
+/// (<see cref="ReplicationTopology"/>).
 /// </summary>
 public sealed class ReplicationRestoreTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     [Theory]
     [InlineData("primary/secondary")]
     [InlineData("Master/Slave")]
-    public async Task BackupAndRestore_PrimarySecondaryPair_PrimaryDumpedRestoreNeedsAcknowledgementSecondaryFollows(string roles)
+    public async Task TopologyBackupAndRestore_PrimarySecondaryPair_RolesAndLagShownPrimaryDumpedRestoreNeedsAcknowledgementSecondaryFollows(string roles)
     {
         var (primaryWord, secondaryWord) = (roles.Split('/')[0], roles.Split('/')[1]);
         await using var h = await BackupHarness.StartAsync(fixture, "rr", postgresRoles: roles);
+        await ReplicationTopology.AssertShownAsync(h.Stack, roles);
+
         using var client = await BackupsApiTests.ClientAsync(h.App);
         var secondaryDocker = h.Stack.Values["postgres_secondary_docker"];
         var name = h.Stack.Values["postgres_secondary_container"];
