@@ -53,8 +53,8 @@ public sealed class MaintenancePageTests(BrowserFixture browser) : IClassFixture
 
         // A scheduled window is cancelled only after a confirmation naming what will not happen.
         var windows = page.GetByTestId("maintenance-windows");
-        await windows.GetByLabel("Start (UTC)").FillAsync("2030-01-05T02:00");
-        await windows.GetByLabel("End (UTC)").FillAsync("2030-01-05T03:00");
+        await windows.GetByLabel("Start (UTC)").FillAsync("2030-01-05 02:00");
+        await windows.GetByLabel("End (UTC)").FillAsync("2030-01-05 03:00");
         await windows.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
         await Assertions.Expect(windows.GetByTestId("window-row")).ToHaveCountAsync(1);
         await windows.GetByRole(AriaRole.Button, new() { Name = "Cancel window" }).ClickAsync();

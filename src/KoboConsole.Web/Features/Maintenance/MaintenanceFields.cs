@@ -12,18 +12,22 @@ public sealed partial record MaintenanceFields(string Eta, string DateIso, strin
     public const string DefaultEta = "2 hours";
     public const string DateIsoFormat = "yyyyMMdd'T'HHmm";
 
-    /// <summary>Kobo's defaults: "2 hours", now rounded to the quarter hour.</summary>
+    /// <summary>Kobo's defaults: "2 hours", now rounded down to the quarter hour.</summary>
     public static MaintenanceFields Defaults(DateTimeOffset now, string? email = null)
     {
-        var start = RoundToQuarterHour(now);
+        var start = FloorToQuarterHour(now);
         return new MaintenanceFields(DefaultEta, ToDateIso(start), ToDateStr(start), email);
     }
 
-    public static DateTimeOffset RoundToQuarterHour(DateTimeOffset time)
+    /// <summary>
+    /// The quarter hour at or before <paramref name="time"/>: maintenance turned on at 05:10 "started
+    /// 05:00", never at a time still to come (rounding to the nearest said 05:15).
+    /// </summary>
+    public static DateTimeOffset FloorToQuarterHour(DateTimeOffset time)
     {
         var utc = time.ToUniversalTime();
-        var quarters = (long)Math.Round((utc.Ticks - utc.Date.Ticks) / (double)TimeSpan.FromMinutes(15).Ticks, MidpointRounding.AwayFromZero);
-        return new DateTimeOffset(utc.Date.Ticks, TimeSpan.Zero).AddMinutes(15 * quarters);
+        var quarter = TimeSpan.FromMinutes(15).Ticks;
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % quarter), TimeSpan.Zero);
     }
 
     public static string ToDateIso(DateTimeOffset time) => time.ToUniversalTime().ToString(DateIsoFormat, CultureInfo.InvariantCulture);

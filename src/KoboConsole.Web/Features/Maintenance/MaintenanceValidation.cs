@@ -48,6 +48,28 @@ public static partial class MaintenanceValidation
         return errors.Count > 0 ? (null, errors) : (new MaintenanceFields(eta, dateIso, dateStr, email), errors);
     }
 
+    /// <summary>
+    /// What the page's preview shows for the fields as typed: each valid field as typed, each invalid
+    /// one as last shown (or kobo's default), so the preview never shows a page "Turn on" would
+    /// refuse; the errors say which fields are wrong while they are typed.
+    /// </summary>
+    public static (MaintenanceFields Shown, Dictionary<string, string[]> Errors) ForPreview(MaintenanceFields typed, MaintenanceFields? lastShown, DateTimeOffset now)
+    {
+        var (valid, errors) = Validate(new MaintenanceRequest(typed.Eta, typed.DateIso, typed.DateStr, typed.Email ?? ""), now, null);
+        if (valid is not null)
+        {
+            return (valid, errors);
+        }
+
+        var fallback = lastShown ?? MaintenanceFields.Defaults(now);
+        var eta = typed.Eta.Trim() is { Length: > 0 } e ? e : MaintenanceFields.DefaultEta;
+        return (new MaintenanceFields(
+            errors.ContainsKey("eta") ? fallback.Eta : eta,
+            errors.ContainsKey("dateIso") ? fallback.DateIso : typed.DateIso,
+            errors.ContainsKey("dateStr") ? fallback.DateStr : typed.DateStr,
+            errors.ContainsKey("email") ? fallback.Email : typed.Email), errors);
+    }
+
     public static bool IsEmail(string email) => email.Length <= 254 && email.IndexOf('@', StringComparison.Ordinal) <= 64 && Email().IsMatch(email);
 
     [GeneratedRegex(@"^[\p{L}\p{N} .,:;'()\-/!?+]+$")]

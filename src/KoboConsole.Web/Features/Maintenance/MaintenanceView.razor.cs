@@ -35,7 +35,16 @@ public sealed partial class MaintenanceView
 
     [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
 
-    private string Preview => MaintenancePage.Render(_template, CurrentFields(), _site);
+    // Only valid values reach the preview (MaintenanceValidation.ForPreview); _shown remembers the
+    // last page shown, _live the fields wrong as typed (marked before "Turn on" is pressed).
+    private MaintenanceFields? _shown;
+    private Dictionary<string, string[]> _live = [];
+
+    private string Preview()
+    {
+        (_shown, _live) = MaintenanceValidation.ForPreview(CurrentFields(), _shown, Time.GetUtcNow());
+        return MaintenancePage.Render(_template, _shown, _site);
+    }
 
     private string BrowserTime => Start() is not { } start || _browserZone is null ? ""
         : $"In your browser's time zone ({_browserZone.Id}): {TimeZoneInfo.ConvertTime(start, _browserZone):ddd d MMM yyyy HH:mm}";
@@ -45,7 +54,7 @@ public sealed partial class MaintenanceView
         _template = Maintenance.Template;
         var defaults = MaintenanceFields.Defaults(Time.GetUtcNow(), await Maintenance.DefaultEmailAsync(_cts.Token));
         _eta = defaults.Eta;
-        var start = MaintenanceFields.RoundToQuarterHour(Time.GetUtcNow());
+        var start = MaintenanceFields.FloorToQuarterHour(Time.GetUtcNow());
         _date = start.UtcDateTime.Date;
         _time = start.UtcDateTime.TimeOfDay;
         _dateStr = defaults.DateStr;
@@ -86,7 +95,9 @@ public sealed partial class MaintenanceView
         return new MaintenanceFields(_eta ?? "", MaintenanceFields.ToDateIso(start), _dateStr ?? "", string.IsNullOrWhiteSpace(_email) ? null : _email.Trim());
     }
 
-    private string? ErrorOf(string field) => _errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
+    private bool HasError(string field) => _errors.ContainsKey(field) || _live.ContainsKey(field);
+
+    private string? ErrorOf(string field) => _errors.TryGetValue(field, out var e) || _live.TryGetValue(field, out e) ? string.Join(" ", e) : null;
 
     private void OnDateChanged(DateTime? date)
     {

@@ -25,14 +25,22 @@ public sealed class MaintenanceWindows(ConsoleDb db, IBackgroundJobClient jobs, 
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (request.Start is not { } start || start < now.AddMinutes(-1))
+        if (request.Start is not { } start)
         {
-            errors["start"] = ["give the start as an ISO 8601 time that is not in the past, e.g. 2026-11-26T02:00:00Z."];
+            errors["start"] = ["give the start, e.g. 2026-11-26T02:00:00Z (UTC)."];
+        }
+        else if (start < now.AddMinutes(-1))
+        {
+            errors["start"] = ["the start must not be in the past."];
         }
 
-        if (request.End is not { } end || request.Start is { } s && end <= s)
+        if (request.End is not { } end)
         {
-            errors["end"] = ["give the end as an ISO 8601 time after the start."];
+            errors["end"] = ["give the end, e.g. 2026-11-26T04:00:00Z (UTC)."];
+        }
+        else if (request.Start is { } s && end <= s)
+        {
+            errors["end"] = ["the end must be after the start."];
         }
 
         // The page's ETA can come from the window's length ("2 hours" for 02:00 to 04:00).

@@ -35,7 +35,7 @@ public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary 
         {
             var choice = await postgres.ChooseAsync(snapshot, "restore", cancellationToken);
             return choice.Primary is { } primary
-                ? new PreflightCheck(name, true, true, $"{primary.Label} runs; restoring into it ({choice.Why()}).")
+                ? new PreflightCheck(name, true, true, $"{IsRunning(primary.Container)}; restoring into it ({choice.Why()}).")
                 : new PreflightCheck(name, false, true, choice.Problem!);
         }
 
@@ -43,10 +43,13 @@ public sealed class RestoreContainers(StackDiscovery discovery, PostgresPrimary 
         return running.Count switch
         {
             0 => new PreflightCheck(name, false, true, $"no running '{ServiceOf[item.Store]}' container; start it, then check again."),
-            1 => new PreflightCheck(name, true, true, $"{running[0].Name} on {running[0].Host} runs."),
+            1 => new PreflightCheck(name, true, true, $"{IsRunning(running[0])}."),
             _ => new PreflightCheck(name, false, true, $"several '{ServiceOf[item.Store]}' containers run ({string.Join(", ", running.Select(r => r.Name))}); set KoboConsole:Stack:Prefix."),
         };
     }
+
+    // "kobobe-postgres-1 is running on Docker host local" ("... on local runs" read as if "local runs" were a thing).
+    private static string IsRunning(KoboContainer c) => $"{c.Name} is running on Docker host {c.Host}";
 
     /// <summary>The running container of a store (postgres, mongo, redis).</summary>
     public async Task<RestoreTarget> TargetAsync(string store, CancellationToken cancellationToken)

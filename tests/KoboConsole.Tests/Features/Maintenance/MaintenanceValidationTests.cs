@@ -42,7 +42,7 @@ public sealed class MaintenanceValidationTests
         var (fields, errors) = MaintenanceValidation.Validate(new MaintenanceRequest(), Now, "help@example.org");
 
         Assert.Empty(errors);
-        Assert.Equal(new MaintenanceFields("2 hours", "20261125T1315", "Wednesday, November 25 at 13:15 GMT", "help@example.org"), fields);
+        Assert.Equal(new MaintenanceFields("2 hours", "20261125T1300", "Wednesday, November 25 at 13:00 GMT", "help@example.org"), fields);
     }
 
     [Fact]
@@ -101,13 +101,41 @@ public sealed class MaintenanceValidationTests
 
     [Theory]
     [InlineData("2026-11-25T13:07:29Z", "20261125T1300")]
-    [InlineData("2026-11-25T13:07:30Z", "20261125T1315")]
-    [InlineData("2026-11-25T23:53:00Z", "20261126T0000")]
-    public void RoundToQuarterHour_Time_RoundsToNearestQuarter(string now, string expected)
+    [InlineData("2026-11-25T05:10:00Z", "20261125T0500")]
+    [InlineData("2026-11-25T13:15:00Z", "20261125T1315")]
+    [InlineData("2026-11-25T23:59:59Z", "20261125T2345")]
+    [InlineData("2026-11-26T01:10:00+02:00", "20261125T2300")]
+    public void FloorToQuarterHour_Time_RoundsDownNeverIntoTheFuture(string now, string expected)
     {
-        var rounded = MaintenanceFields.RoundToQuarterHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture));
+        var rounded = MaintenanceFields.FloorToQuarterHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(expected, MaintenanceFields.ToDateIso(rounded));
+    }
+
+    [Fact]
+    public void ForPreview_InvalidEtaTyped_PreviewKeepsTheLastValidEtaAndTheFieldSaysWhy()
+    {
+        var typed = new MaintenanceFields("45 minutes", "20261125T1400", "Wednesday at two", "ops@example.org");
+        var (shown, errors) = MaintenanceValidation.ForPreview(typed, null, Now);
+        Assert.Equal(typed, shown);
+        Assert.Empty(errors);
+
+        var (next, nextErrors) = MaintenanceValidation.ForPreview(typed with { Eta = "45 minutes <b>" }, shown, Now);
+
+        Assert.Equal("45 minutes", next.Eta);
+        Assert.Equal(typed, next);
+        Assert.True(nextErrors.ContainsKey("eta"));
+        Assert.DoesNotContain("<b>", MaintenancePage.Render("{{ETA}}", next, new PublicSite(null)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForPreview_InvalidEtaFirstThingTyped_ShowsKobosDefaultNotTheTypedText()
+    {
+        var (shown, errors) = MaintenanceValidation.ForPreview(new MaintenanceFields("{{LINKS}} soon", "20261125T1400", "", "ops@example.org"), null, Now);
+
+        Assert.Equal(MaintenanceFields.DefaultEta, shown.Eta);
+        Assert.Equal("ops@example.org", shown.Email);
+        Assert.Single(errors);
     }
 
     [Theory]

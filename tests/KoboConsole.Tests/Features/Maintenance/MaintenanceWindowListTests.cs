@@ -55,6 +55,40 @@ public sealed class MaintenanceWindowListTests : MudComponentTest
         Assert.Empty(await _windows.ListOpenAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("2030-01-05 04:00", "2030-01-05 03:00", "end", "the end must be after the start.")]
+    [InlineData("2030-01-05 2:00 PM", "2030-01-05 16:00", "start", "write it as yyyy-MM-dd HH:mm in UTC, 24-hour")]
+    public async Task Schedule_BadTimes_TheFieldSaysWhatIsWrongInPlainWords(string start, string end, string field, string message)
+    {
+        var list = Ctx.Render<MaintenanceWindowList>();
+        list.WaitForAssertion(() => list.Find("[data-testid=window-start]"));
+
+        list.Find("[data-testid=window-start]").Change(start);
+        list.Find("[data-testid=window-end]").Change(end);
+        list.FindAll("button").Single(b => b.TextContent.Trim() == "Schedule").Click();
+
+        list.WaitForAssertion(() =>
+            Assert.Contains(message, list.FindAll(".mud-input-control").Single(c => c.QuerySelector($"[data-testid=window-{field}]") is not null).TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("ISO 8601", list.Markup, StringComparison.Ordinal);
+        Assert.Empty(await _windows.ListOpenAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Schedule_TwentyFourHourTimes_SchedulesTheWindow()
+    {
+        var list = Ctx.Render<MaintenanceWindowList>();
+        list.WaitForAssertion(() => list.Find("[data-testid=window-start]"));
+
+        list.Find("[data-testid=window-start]").Change("2030-01-05 14:30");
+        list.Find("[data-testid=window-end]").Change("2030-01-05 16:00");
+        list.FindAll("button").Single(b => b.TextContent.Trim() == "Schedule").Click();
+
+        list.WaitForAssertion(() => Assert.Single(list.FindAll("[data-testid=window-row]")));
+        var window = Assert.Single(await _windows.ListOpenAsync(CancellationToken.None));
+        Assert.Equal(new DateTimeOffset(2030, 1, 5, 14, 30, 0, TimeSpan.Zero), window.Start);
+        Assert.Equal("1.5 hours", window.Eta);
+    }
+
     private sealed class Jobs : IBackgroundJobClient
     {
         private int _next;

@@ -124,5 +124,35 @@ public sealed class TopologyComponentTests : MudComponentTest
         Assert.Contains("/srv/src/kpi/media", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("kobo-testbed/busybox:latest", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("<td>3</td>", cut.Markup, StringComparison.Ordinal);
+        // Sorted by name, whatever order the engine gave.
+        Assert.Equal(["DATABASE_URL", "POSTGRES_PASSWORD", "PUBLIC_DOMAIN_NAME"],
+            cut.Find("[data-testid=detail-env]").TextContent.Split('\n').Select(e => e.Split('=')[0]));
+    }
+
+    [Fact]
+    public void TopologyTable_LongNames_MayBreakOnlyAfterSeparators()
+    {
+        var cut = Ctx.Render<TopologyTable>(p => p.Add(c => c.View, new TopologyView([], [TopologySamples.Container("w", "worker_long_running_tasks", "frontend")], [])));
+
+        var name = cut.Find("[data-testid=row-name]");
+        Assert.Equal("kobofe-worker_long_running_tasks-w", name.TextContent);
+        Assert.Contains("kobofe-<wbr>worker_<wbr>long_<wbr>running_<wbr>tasks-<wbr>w", name.InnerHtml, StringComparison.Ordinal);
+        Assert.Contains("kobo-<wbr>testbed/<wbr>services:<wbr>latest", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kpi", 1, "kpi", "13")]
+    [InlineData("worker_long_running_tasks", 1, "worker_long_running_tasks", "11.4")]
+    [InlineData("worker_long_running_tasks", 3, "worker_long_running_tasks ×3", "10.2")]
+    [InlineData("a_service_name_far_longer_than_a_node", 1, "a_service_name_far_longer_t…", "10.2")]
+    public void TopologyGraph_LongServiceName_ShownWholeInASmallerFontUntilItCannotFit(string service, int replicas, string label, string size)
+    {
+        var containers = Enumerable.Range(0, replicas).Select(i => TopologySamples.Container($"c{i}", service, "frontend")).ToList();
+
+        var cut = Ctx.Render<TopologyGraph>(p => p.Add(c => c.View, new TopologyView([], containers, [])));
+
+        var text = cut.Find($"[data-testid=node-{service}] [data-testid=node-label]");
+        Assert.Equal(label, text.TextContent);
+        Assert.Equal(size, text.GetAttribute("font-size"));
     }
 }

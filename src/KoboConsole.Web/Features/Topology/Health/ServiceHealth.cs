@@ -7,8 +7,11 @@ namespace KoboConsole.Web.Features.Topology.Health;
 
 public sealed record ProbeFact(string Name, string Value);
 
-/// <summary>One probe of one service container: what it found, how it got there, or why it could not.</summary>
-public sealed record ProbeResult(string Service, string Container, string Host, bool Ok, string? Via, IReadOnlyList<ProbeFact> Facts, string? Error, DateTimeOffset At);
+/// <summary>
+/// One probe of one service container: what it found, how it got there, or why it could not.
+/// <paramref name="Maintenance"/>: not probed because the maintenance page serves in its place (planned).
+/// </summary>
+public sealed record ProbeResult(string Service, string Container, string Host, bool Ok, string? Via, IReadOnlyList<ProbeFact> Facts, string? Error, DateTimeOffset At, bool Maintenance = false);
 
 /// <summary>
 /// Probes kobo's back-end services and kpi (through nginx) beyond Docker's state, with the
@@ -30,8 +33,18 @@ public sealed class ServiceHealth(IDockerHosts hosts, IPostgresProbe postgres, I
     public async Task<IReadOnlyList<ProbeResult>> ProbeAllAsync(TopologyView view, CancellationToken cancellationToken)
     {
         var targets = view.Containers.Where(c => c.State == "running" && Ports.ContainsKey(c.Service));
-        return await Task.WhenAll(targets.Select(c => ProbeAsync(c, cancellationToken)));
+        var probed = await Task.WhenAll(targets.Select(c => ProbeAsync(c, cancellationToken)));
+        return [.. probed, .. InMaintenance(view)];
     }
+
+    // nginx stopped where the maintenance page runs in its place: kpi keeps its row, marked as planned
+    // downtime (it used to drop out of the table, as if it had never been there).
+    private IEnumerable<ProbeResult> InMaintenance(TopologyView view) =>
+        view.Containers
+            .Where(c => c.Service == "nginx" && c.State != "running"
+                && view.Containers.Any(m => m.Role == "maintenance" && m.State == "running" && m.Host == c.Host))
+            .Select(c => new ProbeResult("kpi (through nginx)", c.Name, c.Host, false, null, [],
+                "not probed: nginx is stopped while the maintenance page answers in its place", time.GetUtcNow(), Maintenance: true));
 
     public async Task<ProbeResult> ProbeAsync(TopologyContainer container, CancellationToken cancellationToken)
     {

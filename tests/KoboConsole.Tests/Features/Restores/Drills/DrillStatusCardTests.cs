@@ -4,6 +4,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using KoboConsole.Tests.Features.Runs;
+using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.AspNetCore.Components;
@@ -72,6 +73,19 @@ public sealed class DrillStatusCardTests : MudComponentTest
         var run = Assert.Single(await _db.Runs.ListAsync(DrillRunner.Kind, 10, CancellationToken.None));
         var request = JsonSerializer.Deserialize<JsonElement>(run.Request!);
         Assert.Equal(["redis"], request.GetProperty("stores").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task DrillAllStores_Clicked_StartsADrillOfEveryStore()
+    {
+        var card = Ctx.Render<DrillStatusCard>();
+
+        card.FindAll("button").Single(b => b.TextContent.Trim() == "Drill all stores now").Click();
+
+        card.WaitForAssertion(() => Assert.Single(_jobs.Created));
+        var run = Assert.Single(await _db.Runs.ListAsync(DrillRunner.Kind, 10, CancellationToken.None));
+        var request = JsonSerializer.Deserialize<JsonElement>(run.Request!);
+        Assert.Equal(BackupStores.All, request.GetProperty("stores").EnumerateArray().Select(e => e.GetString()));
     }
 
     private sealed class Jobs : IBackgroundJobClient

@@ -108,7 +108,7 @@ public sealed class RestorePlanPanelTests : MudComponentTest
 
         var row = cut.Find("[data-testid=plan-item]").TextContent;
         Assert.Contains("the current postgres koboform", row, StringComparison.Ordinal);
-        Assert.Contains("kobo-postgres on local runs.", row, StringComparison.Ordinal);
+        Assert.Contains("kobo-postgres is running on Docker host local.", row, StringComparison.Ordinal);
         Assert.Contains("kobo-kpi, kobo-worker", cut.Markup, StringComparison.Ordinal);
     }
 }

@@ -25,7 +25,7 @@ internal static class WizardData
         var checks = new List<PreflightCheck>
         {
             new("backups found", true, true, "1 backup(s) found in the catalog."),
-            new($"target of {item.Entry.Name}", !blockingFailure, true, blockingFailure ? "no running 'postgres' container; start it, then check again." : "kobo-postgres on local runs."),
+            new($"target of {item.Entry.Name}", !blockingFailure, true, blockingFailure ? "no running 'postgres' container; start it, then check again." : "kobo-postgres is running on Docker host local."),
         };
         if (backupDomain is not null)
         {
