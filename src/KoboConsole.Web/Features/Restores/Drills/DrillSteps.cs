@@ -1,6 +1,7 @@
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.Options;
 
@@ -65,7 +66,7 @@ public sealed class DrillSteps(RestoreSources sources, RunStore runs, IOptionsMo
 
     /// <summary>Production's environment without kobo's backup schedules (a throwaway must not start cron jobs).</summary>
     internal static IReadOnlyList<string> ThrowawayEnv(IReadOnlyList<string> env) =>
-        env.Where(e => !e.Split('=', 2)[0].EndsWith("_BACKUP_SCHEDULE", StringComparison.Ordinal)).ToList();
+        env.Where(e => !ContainerEnv.NameOf(e).EndsWith("_BACKUP_SCHEDULE", StringComparison.Ordinal)).ToList();
 
     private async Task<string> DrillOneAsync(string store, RestoreTarget target, ContainerDetails container, RestoreSources.Found backup, bool first, CancellationToken ct)
     {
