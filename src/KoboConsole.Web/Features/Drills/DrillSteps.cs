@@ -1,11 +1,12 @@
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.Options;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// A store's drill inside its sandbox: start the throwaway container, wait until it answers, then
