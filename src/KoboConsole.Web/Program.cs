@@ -5,21 +5,19 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Checks;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Hosts;
 using KoboConsole.Web.Features.Jobs;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores;
-using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Features.Upgrades;
 using KoboConsole.Web.Hosting;
-using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
-using KoboConsole.Web.Infrastructure.ObjectStorage;
 using KoboConsole.Web.Infrastructure.Storage;
 using MudBlazor.Services;
 
@@ -36,20 +34,6 @@ try
         WebRootPath = WebRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
     });
     WebRoot.UseBuildOutputAssets(builder);
-    builder.Services.AddSingleton(new ConfigurationKeys()
-        .Add<StorageOptions>(StorageOptions.Section)
-        .Add<AuthOptions>(AuthOptions.Section)
-        .Add<DockerOptions>(DockerOptions.SectionName)
-        .Add<StackOptions>(StackOptions.Section)
-        .Add<MaintenanceOptions>(MaintenanceOptions.Section)
-        .Add<LogsOptions>(LogsOptions.Section)
-        .Add<BackupsOptions>(BackupsOptions.Section)
-        .Add<S3Options>(S3Options.Section)
-        .Add<ProxyOptions>(ProxyOptions.Section)
-        .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
-        .Add<RestoresOptions>(RestoresOptions.Section)
-        .Add<DrillsOptions>(DrillsOptions.Section)
-        .Add<ChecksOptions>(ChecksOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddForwardedHeaders();
     builder.AddMetrics();

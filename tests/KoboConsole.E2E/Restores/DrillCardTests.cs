@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KoboConsole.Testing;
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -8,8 +8,8 @@ using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.IntegrationTests.Restores;
 using KoboConsole.IntegrationTests.TestBed;
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Logs;
-using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,8 +2,8 @@ using Hangfire;
 using KoboConsole.Testing;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Restores;
-using KoboConsole.Web.Features.Restores.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 

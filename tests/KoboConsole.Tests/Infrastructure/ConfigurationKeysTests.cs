@@ -2,6 +2,7 @@ using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Hosting;
 using KoboConsole.Web.Infrastructure.Configuration;
 using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Tests.Infrastructure;
@@ -18,6 +19,20 @@ public sealed class ConfigurationKeysTests
         var unknown = Keys.FindUnknown(["KoboConsole__Storage__Provider", "KOBOCONSOLE__AUTH__BOOTSTRAPADMIN__PASSWORD", "PATH", "ASPNETCORE_URLS"]);
 
         Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void ConfigurationKeys_FromModuleRegistrations_KnowsEverySectionBound()
+    {
+        var services = new ServiceCollection();
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        using var provider = services.BuildServiceProvider();
+
+        var keys = provider.GetRequiredService<ConfigurationKeys>();
+
+        Assert.Empty(keys.FindUnknown(["KoboConsole__Storage__Provider", "KoboConsole__Auth__SessionHours"]));
+        Assert.Equal(["KoboConsole__Logs__Nothing"], keys.FindUnknown(["KoboConsole__Logs__Nothing"]));
     }
 
     [Fact]

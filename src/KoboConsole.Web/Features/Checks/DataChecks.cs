@@ -1,6 +1,6 @@
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Backups.Schedules;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.ObjectStorage;

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
@@ -24,6 +25,7 @@ public static class JobsModule
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
+                .UseTypeResolver(ResolveJobType)
                 .UseRecommendedSerializerSettings()
                 // House rule: no job is retried unless it says so (a restore must never run ten times).
                 .UseFilter(new AutomaticRetryAttribute { Attempts = 0 })
@@ -34,6 +36,13 @@ public static class JobsModule
         builder.Services.AddHangfireServer(o => o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
         return builder;
     }
+
+    /// <summary>
+    /// Hangfire's own resolver, after renaming the namespaces of job types that moved: a job queued
+    /// or scheduled by an earlier version names its type as it was then (drills were under Restores).
+    /// </summary>
+    internal static Type ResolveJobType(string typeName) =>
+        TypeHelper.DefaultTypeResolver(typeName.Replace(".Features.Restores.Drills.", ".Features.Drills.", StringComparison.Ordinal));
 
     private static JobStorage CreateStorage(ConsoleDb db)
     {

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Upgrades;
@@ -21,7 +22,7 @@ public static class ContainerRecreate
         Image = image,
         Name = name,
         Cmd = old.Cmd,
-        Env = old.Env.Where(e => !ImageEnv.Contains(e.Split('=', 2)[0])).ToList(),
+        Env = old.Env.Where(e => !ImageEnv.Contains(ContainerEnv.NameOf(e))).ToList(),
         Labels = old.Labels,
         Binds = old.Mounts.Select(m => m.Destination == dataPath
             ? $"{newDataSource}:{m.Destination}"

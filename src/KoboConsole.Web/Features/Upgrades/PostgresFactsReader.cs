@@ -1,6 +1,6 @@
 using System.Globalization;
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;

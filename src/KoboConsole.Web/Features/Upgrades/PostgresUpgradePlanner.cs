@@ -1,5 +1,5 @@
 using System.Globalization;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
 namespace KoboConsole.Web.Features.Upgrades;
 

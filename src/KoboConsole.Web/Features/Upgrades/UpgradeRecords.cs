@@ -1,4 +1,4 @@
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
 namespace KoboConsole.Web.Features.Upgrades;
 

@@ -19,6 +19,18 @@ public sealed class ConfigurationKeys
         return this;
     }
 
+    /// <summary>The keys of every section the modules registered (<see cref="OptionsRegistration.AddOptionsSection{TOptions}"/>).</summary>
+    public static ConfigurationKeys From(IEnumerable<OptionsSection> sections)
+    {
+        var keys = new ConfigurationKeys();
+        foreach (var s in sections)
+        {
+            keys.AddType(s.OptionsType, s.Section, depth: 0);
+        }
+
+        return keys;
+    }
+
     public IReadOnlyCollection<string> Known => _known;
 
     /// <summary>The environment variable names (as given) that no options class reads.</summary>

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Infrastructure.Docker;
@@ -15,6 +16,7 @@ public static class DockerModule
     /// <summary>The registrations behind <see cref="AddDocker"/>, for hosts that are not web apps (tests).</summary>
     internal static IServiceCollection AddDockerServices(this IServiceCollection services)
     {
+        services.AddOptionsSection<DockerOptions>(DockerOptions.SectionName);
         services.AddOptions<DockerOptions>()
             .BindConfiguration(DockerOptions.SectionName)
             .ValidateDataAnnotations()

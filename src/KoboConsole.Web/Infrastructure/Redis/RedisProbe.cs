@@ -1,33 +1,42 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using KoboConsole.Web.Infrastructure.Probes;
+using StackExchange.Redis;
 
 namespace KoboConsole.Web.Infrastructure.Redis;
 
 /// <summary>
-/// PING and INFO over Redis's own protocol (RESP) on one short-lived socket: the probe needs three
-/// commands, not a connection multiplexer.
+/// PING and INFO through StackExchange.Redis on a connection of its own for each probe (a probe
+/// every few minutes does not need a multiplexer kept open, and its target can change with the stack).
 /// </summary>
 internal sealed class RedisProbe : IRedisProbe
 {
     public async Task<RedisStats> ProbeAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(target.Timeout);
+        var timeout = (int)Math.Ceiling(target.Timeout.TotalMilliseconds);
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { { target.Address, target.Port } },
+            Password = string.IsNullOrEmpty(target.Password) ? null : target.Password,
+            AbortOnConnectFail = true,
+            ConnectRetry = 0,
+            ConnectTimeout = timeout,
+            AsyncTimeout = timeout,
+            SyncTimeout = timeout,
+            ClientName = "koboconsole-probe",
+            // INFO is an admin command to StackExchange.Redis; the probe sends nothing else that is.
+            AllowAdmin = true,
+            // One interactive connection: no pub/sub connection, no configuration channel.
+            ConfigurationChannel = "",
+            CommandMap = CommandMap.Create(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "SUBSCRIBE" }, available: false),
+        };
+
+        var connecting = ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(target.Address, target.Port, timeout.Token);
-            await using var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.UTF8, false, 4096, leaveOpen: true);
-            if (!string.IsNullOrEmpty(target.Password))
-            {
-                Expect(await CommandAsync(stream, reader, timeout.Token, "AUTH", target.Password), "AUTH");
-            }
-
-            Expect(await CommandAsync(stream, reader, timeout.Token, "PING"), "PING");
-            var info = ParseInfo(await CommandAsync(stream, reader, timeout.Token, "INFO"));
+            await using var redis = await connecting.WaitAsync(target.Timeout, cancellationToken);
+            var server = redis.GetServer(target.Address, target.Port);
+            await server.PingAsync().WaitAsync(target.Timeout, cancellationToken);
+            var info = ParseInfo(await server.InfoRawAsync().WaitAsync(target.Timeout, cancellationToken) ?? "");
             return new RedisStats(
                 info.GetValueOrDefault("redis_version", "?"),
                 long.Parse(info.GetValueOrDefault("used_memory", "0"), CultureInfo.InvariantCulture),
@@ -35,50 +44,43 @@ internal sealed class RedisProbe : IRedisProbe
                 info.GetValueOrDefault("rdb_last_bgsave_status") == "ok",
                 long.TryParse(info.GetValueOrDefault("maxmemory"), CultureInfo.InvariantCulture, out var max) ? max : 0);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException or RedisTimeoutException)
         {
+            Abandon(connecting);
             throw new ProbeFailedException($"Redis at {target.Address}:{target.Port} did not answer within {target.Timeout.TotalSeconds:0.#} s.");
         }
-        catch (Exception ex) when (ex is SocketException or IOException)
+        catch (RedisConnectionException ex) when (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
         {
-            throw new ProbeFailedException($"Redis at {target.Address}:{target.Port}: {ex.Message}", ex);
+            // Redis's error text ("WRONGPASS invalid username-password pair") never contains the password.
+            throw new ProbeFailedException($"Redis refused AUTH: {Innermost(ex).Message}", ex);
+        }
+        catch (RedisServerException ex)
+        {
+            throw new ProbeFailedException($"Redis refused the probe: {ex.Message}", ex);
+        }
+        catch (RedisException ex)
+        {
+            throw new ProbeFailedException($"Redis at {target.Address}:{target.Port}: {Innermost(ex).Message}", ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Abandon(connecting);
+            throw;
         }
     }
 
-    private static void Expect(string reply, string command)
+    /// <summary>A connection still being made when the probe gave up is closed once it is made.</summary>
+    private static void Abandon(Task<ConnectionMultiplexer> connecting) =>
+        _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    private static Exception Innermost(Exception ex)
     {
-        if (reply.StartsWith('-'))
+        while (ex.InnerException is { } inner)
         {
-            // Redis's error text ("-WRONGPASS invalid username-password pair") never contains the password.
-            throw new ProbeFailedException($"Redis refused {command}: {reply[1..]}");
-        }
-    }
-
-    private static async Task<string> CommandAsync(NetworkStream stream, StreamReader reader, CancellationToken cancellationToken, params string[] args)
-    {
-        var request = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{args.Length}\r\n");
-        foreach (var a in args)
-        {
-            request.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(a)}\r\n{a}\r\n");
+            ex = inner;
         }
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), cancellationToken);
-        var line = await reader.ReadLineAsync(cancellationToken) ?? throw new IOException("Redis closed the connection.");
-        if (!line.StartsWith('$'))
-        {
-            return line; // +PONG, +OK or -ERR ...
-        }
-
-        var length = int.Parse(line.AsSpan(1), CultureInfo.InvariantCulture);
-        var buffer = new char[length + 2];
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            read += n > 0 ? n : throw new IOException("Redis closed the connection.");
-        }
-
-        return new string(buffer, 0, length);
+        return ex;
     }
 
     private static Dictionary<string, string> ParseInfo(string info) =>

@@ -1,7 +1,7 @@
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Backups.Schedules;
 using KoboConsole.Web.Features.Checks;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
 namespace KoboConsole.Tests.Features.Checks;
 

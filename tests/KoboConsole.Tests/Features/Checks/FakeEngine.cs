@@ -76,7 +76,14 @@ internal sealed class FakeEngine(IReadOnlyList<ContainerDetails> containers, IRe
 #pragma warning restore CS0162
     }
 
-    public Task<IExecSession> StartExecAsync(string id, ExecSpec spec, CancellationToken cancellationToken) => Task.FromException<IExecSession>(Refused());
+    /// <summary>What an exec runs, when a test gives one; otherwise execs are refused.</summary>
+    public Func<string, ExecSpec, IExecSession>? Exec { get; init; }
+
+    public Task<IExecSession> StartExecAsync(string id, ExecSpec spec, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(nameof(StartExecAsync));
+        return Exec is { } exec ? Task.FromResult(exec(id, spec)) : Task.FromException<IExecSession>(Refused());
+    }
 
     public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> cmd, CancellationToken cancellationToken) => Task.FromException<ExecResult>(Refused());
 

@@ -25,6 +25,45 @@ public sealed class TarTallyStreamTests
         Assert.Equal(1725, bytes);
     }
 
+    [Theory]
+    [InlineData(TarEntryFormat.V7)]
+    [InlineData(TarEntryFormat.Ustar)]
+    [InlineData(TarEntryFormat.Pax)]
+    [InlineData(TarEntryFormat.Gnu)]
+    public async Task CountAsync_EachTarFormat_AgreesWithSystemFormatsTar(TarEntryFormat format)
+    {
+        // The tally is hand-written because it counts on the write side of a backup (decision 0030):
+        // it must count what the library reads, in every format Docker's archive API may send.
+        using var tar = new MemoryStream();
+        await using (var writer = new TarWriter(tar, format, leaveOpen: true))
+        {
+            var longName = format is TarEntryFormat.V7 or TarEntryFormat.Ustar ? "b.bin" : new string('y', 120) + "/b.bin";
+            await writer.WriteEntryAsync(Entry(format, TarEntryType.Directory, "media/", 0));
+            await writer.WriteEntryAsync(Entry(format, format == TarEntryFormat.V7 ? TarEntryType.V7RegularFile : TarEntryType.RegularFile, "media/a.txt", 512));
+            await writer.WriteEntryAsync(Entry(format, format == TarEntryFormat.V7 ? TarEntryType.V7RegularFile : TarEntryType.RegularFile, "media/" + longName, 70_001));
+            await writer.WriteEntryAsync(Entry(format, TarEntryType.SymbolicLink, "media/link", 0));
+        }
+
+        tar.Position = 0;
+        var (files, bytes) = await TarTallyStream.CountAsync(new OneByteChunks(tar), CancellationToken.None);
+
+        tar.Position = 0;
+        var (libraryFiles, libraryBytes) = (0L, 0L);
+        await using (var reader = new TarReader(tar, leaveOpen: true))
+        {
+            while (await reader.GetNextEntryAsync() is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                {
+                    (libraryFiles, libraryBytes) = (libraryFiles + 1, libraryBytes + entry.Length);
+                }
+            }
+        }
+
+        Assert.Equal((2L, 70_513L), (libraryFiles, libraryBytes));
+        Assert.Equal((libraryFiles, libraryBytes), (files, bytes));
+    }
+
     [Fact]
     public async Task Write_PassesEveryByteThrough()
     {
@@ -36,6 +75,27 @@ public sealed class TarTallyStreamTests
         await tally.WriteAsync(data);
 
         Assert.Equal(data, inner.ToArray());
+    }
+
+    private static TarEntry Entry(TarEntryFormat format, TarEntryType type, string name, int size)
+    {
+        TarEntry entry = format switch
+        {
+            TarEntryFormat.V7 => new V7TarEntry(type, name),
+            TarEntryFormat.Ustar => new UstarTarEntry(type, name),
+            TarEntryFormat.Gnu => new GnuTarEntry(type, name),
+            _ => new PaxTarEntry(type, name),
+        };
+        if (type is TarEntryType.SymbolicLink)
+        {
+            entry.LinkName = "a.txt";
+        }
+        else if (type is not TarEntryType.Directory)
+        {
+            entry.DataStream = new MemoryStream(new byte[size]);
+        }
+
+        return entry;
     }
 
     /// <summary>Reads at most 7 bytes at a time, so headers arrive split across writes.</summary>

@@ -1,4 +1,4 @@
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Upgrades;
 
 namespace KoboConsole.Tests.Features.Upgrades;

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Backups.Schedules;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 public sealed class DrillsOptions : IValidatableObject
 {

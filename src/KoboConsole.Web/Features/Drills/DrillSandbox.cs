@@ -1,6 +1,6 @@
 using KoboConsole.Web.Infrastructure.Docker;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// One throwaway place on one Docker engine: an internal network of its own (no route out, no

@@ -2,7 +2,7 @@ using Hangfire;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.Options;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>The Hangfire job of one drill run: the run id only, never retried (a failed drill is a finding, not a glitch).</summary>
 public sealed class DrillJob(DrillRunner runner, RunRecovery recovery)

@@ -4,7 +4,7 @@ using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Metrics;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// Executes one drill run: one item per store, each restored into throwaway containers and

@@ -2,7 +2,7 @@ using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Storage;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// Removes throwaway containers and networks a drill left behind (the console was killed

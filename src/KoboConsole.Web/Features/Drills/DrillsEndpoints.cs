@@ -2,7 +2,7 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using Microsoft.AspNetCore.Mvc;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 public static class DrillsEndpoints
 {

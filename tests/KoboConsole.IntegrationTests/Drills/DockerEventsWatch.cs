@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using KoboConsole.IntegrationTests.TestBed;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>
 /// Follows <c>docker events</c> while a drill runs and keeps what the drill's containers touched:

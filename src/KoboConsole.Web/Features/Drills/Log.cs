@@ -1,4 +1,4 @@
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 internal static partial class Log
 {

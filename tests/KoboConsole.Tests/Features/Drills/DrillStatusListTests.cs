@@ -1,7 +1,7 @@
 using Bunit;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
-namespace KoboConsole.Tests.Features.Restores.Drills;
+namespace KoboConsole.Tests.Features.Drills;
 
 public sealed class DrillStatusListTests : MudComponentTest
 {

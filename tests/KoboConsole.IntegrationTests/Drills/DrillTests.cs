@@ -2,11 +2,11 @@ using System.Globalization;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.IntegrationTests.TestBed;
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>
 /// Drills on a test-bed stack: real backups restored into throwaway containers of production's

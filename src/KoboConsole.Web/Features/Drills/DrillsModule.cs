@@ -1,6 +1,6 @@
 using KoboConsole.Web.Infrastructure.Configuration;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 public static class DrillsModule
 {

@@ -1,8 +1,8 @@
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 
-namespace KoboConsole.Tests.Features.Restores.Drills;
+namespace KoboConsole.Tests.Features.Drills;
 
 public sealed class DrillStatusTests
 {

@@ -1,7 +1,7 @@
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 public enum DrillHealth
 {

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 
-namespace KoboConsole.Tests.Features.Restores.Drills;
+namespace KoboConsole.Tests.Features.Drills;
 
 public sealed class DrillRulesTests
 {

@@ -1,10 +1,12 @@
 using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.Options;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// A store's drill inside its sandbox: start the throwaway container, wait until it answers, then
@@ -65,7 +67,7 @@ public sealed class DrillSteps(RestoreSources sources, RunStore runs, IOptionsMo
 
     /// <summary>Production's environment without kobo's backup schedules (a throwaway must not start cron jobs).</summary>
     internal static IReadOnlyList<string> ThrowawayEnv(IReadOnlyList<string> env) =>
-        env.Where(e => !e.Split('=', 2)[0].EndsWith("_BACKUP_SCHEDULE", StringComparison.Ordinal)).ToList();
+        env.Where(e => !ContainerEnv.NameOf(e).EndsWith("_BACKUP_SCHEDULE", StringComparison.Ordinal)).ToList();
 
     private async Task<string> DrillOneAsync(string store, RestoreTarget target, ContainerDetails container, RestoreSources.Found backup, bool first, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using KoboConsole.IntegrationTests.Backups;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>
 /// What a drill must never change in production: each container's id, state, start time and

@@ -5,13 +5,13 @@ using Hangfire.Common;
 using Hangfire.States;
 using KoboConsole.Tests.Features.Runs;
 using KoboConsole.Web.Features.Backups;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KoboConsole.Tests.Features.Restores.Drills;
+namespace KoboConsole.Tests.Features.Drills;
 
 /// <summary>The drill card follows drills started anywhere, says how they ended, and drills one chosen store.</summary>
 public sealed class DrillStatusCardTests : MudComponentTest

@@ -1,7 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// At start: the drill schedule becomes a Hangfire recurring job (off by default), and drill leftovers of this console are removed in the background (an unreachable

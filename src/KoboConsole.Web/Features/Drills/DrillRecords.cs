@@ -1,4 +1,4 @@
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>POST /api/v1/drills.</summary>
 public sealed record StartDrillRequest(IReadOnlyList<string>? Stores);

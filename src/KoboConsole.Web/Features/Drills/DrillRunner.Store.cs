@@ -3,7 +3,7 @@ using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Docker;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 // One store's drill in its sandbox, and what its item says afterwards.
 public sealed partial class DrillRunner

@@ -4,7 +4,7 @@ using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Runs;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>Starts drill runs for the page, the API and the schedule: validates, records the run, queues the job, audits.</summary>
 public sealed class DrillService(RunStore runs, IBackgroundJobClient jobs, AuditLog audit)

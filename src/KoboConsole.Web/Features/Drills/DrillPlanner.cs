@@ -2,7 +2,7 @@ using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 
-namespace KoboConsole.Web.Features.Restores.Drills;
+namespace KoboConsole.Web.Features.Drills;
 
 /// <summary>
 /// What one store's drill restores (the newest backup of each of its series: each PostgreSQL

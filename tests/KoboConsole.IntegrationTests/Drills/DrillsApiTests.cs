@@ -7,11 +7,11 @@ using Hangfire.Storage;
 using KoboConsole.IntegrationTests.Backups;
 using KoboConsole.Testing;
 using KoboConsole.Web.Features.Audit;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>
 /// POST /api/v1/drills by role and with bad input, and the schedule, on the real app. The app is

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using KoboConsole.IntegrationTests.Docker;
 using KoboConsole.IntegrationTests.TestBed;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>The throwaway place a drill restores into, on the real engine: isolated while it lives, gone afterwards.</summary>
 [Collection(DockerEngineGroup.Name)]

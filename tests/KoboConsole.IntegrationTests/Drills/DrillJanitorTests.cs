@@ -1,11 +1,11 @@
 using KoboConsole.IntegrationTests.Docker;
 using KoboConsole.Testing;
-using KoboConsole.Web.Features.Restores.Drills;
+using KoboConsole.Web.Features.Drills;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KoboConsole.IntegrationTests.Restores.Drills;
+namespace KoboConsole.IntegrationTests.Drills;
 
 /// <summary>
 /// Leftovers of a drill (the console died mid-drill) are removed when the console starts, and only
