@@ -49,7 +49,8 @@ try
         .Add<RetentionOptions>(BackupsOptions.Section + ":Retention")
         .Add<RestoresOptions>(RestoresOptions.Section)
         .Add<DrillsOptions>(DrillsOptions.Section)
-        .Add<ChecksOptions>(ChecksOptions.Section));
+        .Add<ChecksOptions>(ChecksOptions.Section)
+        .Add<KoboConsole.Web.Features.Checks.Alerts.AlertsOptions>(KoboConsole.Web.Features.Checks.Alerts.AlertsOptions.Section));
     builder.Services.AddHostedService<StartupTasks>();
     builder.AddForwardedHeaders();
     builder.AddMetrics();
