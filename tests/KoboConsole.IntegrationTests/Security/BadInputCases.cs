@@ -57,6 +57,7 @@ internal static class BadInputCases
         ("PUT", "/api/v1/users/{x}", "username"),
         ("DELETE", "/api/v1/users/{x}", "username"),
         ("DELETE", "/api/v1/tokens/{x}", "name"),
+        ("POST", "/api/v1/alerts/channels/{x}/test", "name"),
         ("POST", "/api/v1/containers/{x}/restart", "id"),
         ("GET", "/api/v1/containers/{x}/logs", "id"),
         ("GET", "/api/v1/runs/{x}", "runId"),

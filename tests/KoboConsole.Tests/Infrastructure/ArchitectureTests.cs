@@ -3,7 +3,7 @@ namespace KoboConsole.Tests.Infrastructure;
 /// <summary>Library types never cross the edge: feature code talks to our own interfaces only (house style 3).</summary>
 public sealed class ArchitectureTests
 {
-    private static readonly string[] EdgeNamespaces = ["Docker.DotNet", "Amazon.S3", "MongoDB.Driver", "Npgsql", "StackExchange.Redis"];
+    private static readonly string[] EdgeNamespaces = ["Docker.DotNet", "Amazon.S3", "MongoDB.Driver", "Npgsql", "StackExchange.Redis", "MailKit", "MimeKit"];
 
     [Fact]
     public void Features_UseNoLibraryTypesOfTheEdges()

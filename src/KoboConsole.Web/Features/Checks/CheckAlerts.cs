@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using KoboConsole.Web.Features.Backups;
+using KoboConsole.Web.Features.Checks.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Checks;
@@ -9,14 +7,11 @@ namespace KoboConsole.Web.Features.Checks;
 public sealed record CheckAlert(string Event, string? Install, string Check, string Target, string State, string Message, DateTimeOffset Since, DateTimeOffset At, string? Url);
 
 /// <summary>
-/// Posts state changes to <c>KoboConsole:Checks:WebhookUrl</c> (unset: the backups' webhook URL),
-/// as the backup webhook does: one JSON POST, ten seconds at most, a failing hook only logged.
-/// Muted changes and a first sight of a healthy check send nothing.
+/// Turns state changes into alerts and hands them to <see cref="AlertChannels"/> (e-mail, webhook,
+/// Slack): muted changes and a first sight of a healthy check send nothing.
 /// </summary>
-public sealed class CheckAlerts(IHttpClientFactory http, IOptionsMonitor<ChecksOptions> options, IOptionsMonitor<BackupsOptions> backups, ILogger<CheckAlerts> logger)
+public sealed class CheckAlerts(AlertChannels channels, IOptionsMonitor<ChecksOptions> options)
 {
-    public const string ClientName = "checks-webhook";
-
     /// <summary>The alert a change deserves, or null: failing and warning when entered, recovered when a failing or warning check is ok again.</summary>
     public static CheckAlert? For(AppliedChange applied, string? install, string? consoleUrl)
     {
@@ -40,25 +35,9 @@ public sealed class CheckAlerts(IHttpClientFactory http, IOptionsMonitor<ChecksO
 
     public async Task SendAsync(IReadOnlyList<AppliedChange> changes, string? install, CancellationToken cancellationToken)
     {
-        var url = options.CurrentValue.WebhookUrl is { Length: > 0 } own ? own : backups.CurrentValue.WebhookUrl;
-        if (url is not { Length: > 0 })
-        {
-            return;
-        }
-
         foreach (var alert in changes.Select(c => For(c, install, options.CurrentValue.PublicUrl)).OfType<CheckAlert>())
         {
-            try
-            {
-                using var client = http.CreateClient(ClientName);
-                client.Timeout = TimeSpan.FromSeconds(10);
-                using var response = await client.PostAsJsonAsync(new Uri(url), alert, JsonSerializerOptions.Web, cancellationToken);
-                Log.AlertSent(logger, alert.Event, alert.Check, alert.Target, (int)response.StatusCode);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                Log.AlertFailed(logger, alert.Event, alert.Check, alert.Target, ex.Message);
-            }
+            await channels.SendAsync(alert, cancellationToken);
         }
     }
 }

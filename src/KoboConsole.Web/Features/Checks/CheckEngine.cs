@@ -17,7 +17,7 @@ namespace KoboConsole.Web.Features.Checks;
 /// (renewed each round; a dead leader's lease expires after three intervals and another takes over).
 /// </summary>
 public sealed class CheckEngine(
-    TopologyLive live, TopologyService topology, ServiceChecks services, DataChecks data, CapacityChecks capacity, RestartLoops loops, CheckStore store, CheckAlerts alerts,
+    TopologyLive live, TopologyService topology, ServiceChecks services, DataChecks data, CapacityChecks capacity, RestartLoops loops, CheckStore store, CheckAlerts alerts, ConsoleDatabaseCheck database,
     MaintenanceService maintenance, MaintenanceWindows windows, Leases leases, ConsoleInstance instance,
     IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckEngine> logger) : BackgroundService
 {
@@ -25,6 +25,8 @@ public sealed class CheckEngine(
     private Lease? _lease;
     private DateTimeOffset _nextData = DateTimeOffset.MinValue;
     private DateTimeOffset _nextCapacity = DateTimeOffset.MinValue;
+    private CheckResult? _database;
+    private DateTimeOffset? _databaseDownSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,8 +42,9 @@ public sealed class CheckEngine(
                 var o = options.CurrentValue;
                 try
                 {
-                    if (await LeadAsync(o, stoppingToken))
+                    if (await DatabaseAsync(o, stoppingToken) && await LeadAsync(o, stoppingToken))
                     {
+                        await ApplyDatabaseAsync(stoppingToken);
                         await ServiceRoundAsync(o, stoppingToken);
                         if (time.GetUtcNow() >= _nextData)
                         {
@@ -96,6 +99,48 @@ public sealed class CheckEngine(
         return _lease is not null;
     }
 
+    /// <summary>
+    /// Checks the console's own database; false when it does not answer. Then nothing can be
+    /// stored, so the instance that was leading alerts from memory (once) and keeps the outage's
+    /// start for <see cref="ApplyDatabaseAsync"/> to store when the database is back.
+    /// </summary>
+    private async Task<bool> DatabaseAsync(ChecksOptions o, CancellationToken cancellationToken)
+    {
+        var (result, reachable) = await database.RunAsync(o, cancellationToken);
+        _database = result;
+        if (reachable)
+        {
+            return true;
+        }
+
+        Log.DatabaseFailing(logger, result.Message);
+        if (_lease is not null && _databaseDownSince is null)
+        {
+            var now = time.GetUtcNow();
+            _databaseDownSince = now;
+            var change = new CheckChange(0, result.Check, result.Target, result.State, result.Message, now, null);
+            await alerts.SendAsync([new AppliedChange(change, CheckStates.Ok, null, null)], services.Domain, cancellationToken);
+        }
+
+        return false;
+    }
+
+    /// <summary>Stores the database check; after an outage first the failing period (alerted already), so the history has it.</summary>
+    private async Task ApplyDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (_databaseDownSince is { } since && _database is { } current)
+        {
+            var failing = new CheckResult(CheckKinds.Console, ConsoleDatabaseCheck.Target, CheckStates.Failing, "The console's database did not answer from this time on (it was away, so this was stored afterwards).");
+            await store.ApplyAsync([CheckKinds.Console], [(failing, null)], removeVanished: false, since, cancellationToken);
+            _databaseDownSince = null;
+        }
+
+        if (_database is { } result)
+        {
+            await ApplyAsync([CheckKinds.Console], [(result, null)], removeVanished: false, time.GetUtcNow(), cancellationToken);
+        }
+    }
+
     internal async Task ServiceRoundAsync(ChecksOptions o, CancellationToken cancellationToken)
     {
         // The live snapshot (kept current by Docker's events) answers without listing anything;
@@ -137,7 +182,13 @@ public sealed class CheckEngine(
     internal async Task DataRoundAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var results = await data.RunAsync(now, cancellationToken);
+        var results = (await data.RunAsync(now, cancellationToken)).ToList();
+        if (_database is { } db)
+        {
+            // Checked every service round; listed here so the data round does not take it for vanished.
+            results.Add(db);
+        }
+
         var listed = results.All(r => r is not { Check: CheckKinds.Catalog, State: CheckStates.Unknown });
         await ApplyAsync(CheckKinds.Data, results.Select(r => (r, (string?)null)).ToList(), removeVanished: listed, now, cancellationToken);
     }

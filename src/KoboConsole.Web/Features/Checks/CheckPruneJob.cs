@@ -5,10 +5,10 @@ namespace KoboConsole.Web.Features.Checks;
 
 /// <summary>
 /// Daily: deletes state changes older than <c>KoboConsole:Checks:RetentionDays</c> (each check's
-/// newest stays) and free-space samples older than <c>ForecastDays</c> (those of targets no longer
+/// newest stays), alert deliveries as old, and free-space samples older than <c>ForecastDays</c> (those of targets no longer
 /// checked; the others are trimmed as they are written). Safe to run twice.
 /// </summary>
-public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckPruneJob> logger)
+public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, Alerts.AlertDeliveries deliveries, IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckPruneJob> logger)
 {
     public const string JobId = "checks-prune";
 
@@ -19,6 +19,7 @@ public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, IOp
         var days = options.CurrentValue.RetentionDays;
         var count = await store.PruneAsync(time.GetUtcNow().AddDays(-days), cancellationToken);
         Log.Pruned(logger, count, days);
+        await deliveries.PruneAsync(time.GetUtcNow().AddDays(-days), cancellationToken);
         await samples.PruneAsync(time.GetUtcNow().AddDays(-options.CurrentValue.ForecastDays), cancellationToken);
     }
 }

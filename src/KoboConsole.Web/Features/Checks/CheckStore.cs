@@ -25,7 +25,14 @@ public sealed class CheckStore(ConsoleDb db)
         var at = now.ToUnixTimeMilliseconds();
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await c.BeginTransactionAsync(cancellationToken);
-        var current = (await c.QueryAsync<StatusRow>(new CommandDefinition($"SELECT {StatusColumns} FROM check_status WHERE check_name IN @kinds", new { kinds }, tx, cancellationToken: cancellationToken)))
+        // One parameter per kind, not Dapper's "IN @kinds": with Npgsql Dapper sends a list as one array parameter, and "IN $1" is a syntax error in PostgreSQL.
+        var inArgs = new DynamicParameters();
+        var inList = string.Join(", ", kinds.Select((k, i) =>
+        {
+            inArgs.Add($"k{i}", k);
+            return $"@k{i}";
+        }));
+        var current = (await c.QueryAsync<StatusRow>(new CommandDefinition($"SELECT {StatusColumns} FROM check_status WHERE check_name IN ({inList})", inArgs, tx, cancellationToken: cancellationToken)))
             .ToDictionary(r => $"{r.CheckName}:{r.Target}", StringComparer.Ordinal);
         var changes = new List<AppliedChange>();
         foreach (var (r, mutedBy) in round.DistinctBy(x => x.Result.Id))

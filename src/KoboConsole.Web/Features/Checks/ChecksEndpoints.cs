@@ -1,4 +1,5 @@
 using KoboConsole.Web.Features.Auth;
+using KoboConsole.Web.Features.Checks.Alerts;
 
 namespace KoboConsole.Web.Features.Checks;
 
@@ -18,6 +19,7 @@ public static class ChecksEndpoints
         api.MapGet("", async (CheckStore store, CancellationToken ct) =>
             Results.Ok((await store.ListAsync(ct)).Select(CheckResponse.From))).RequireAuthorization(Roles.Viewer);
         api.MapGet("/history", HistoryAsync).RequireAuthorization(Roles.Viewer);
+        app.MapAlerts();
         return app;
     }
 

@@ -1,5 +1,8 @@
+using KoboConsole.Web.Features.Checks.Alerts;
 using KoboConsole.Web.Infrastructure.Configuration;
+using KoboConsole.Web.Infrastructure.Mail;
 using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Checks;
 
@@ -17,8 +20,15 @@ public static class ChecksModule
         builder.Services.AddSingleton<IMigrationSource, CapacityMigrations>();
         builder.Services.AddSingleton<CapacitySamples>();
         builder.Services.AddSingleton<CapacityChecks>();
+        builder.Services.AddValidatedOptions<AlertsOptions>(AlertsOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<AlertsOptions>, AlertsOptionsValidator>();
+        builder.Services.AddSingleton<IMigrationSource, AlertsMigrations>();
+        builder.Services.AddSingleton<AlertDeliveries>();
+        builder.Services.AddSingleton<SmtpMailer>();
+        builder.Services.AddSingleton<AlertChannels>();
         builder.Services.AddSingleton<CheckAlerts>();
-        builder.Services.AddHttpClient(CheckAlerts.ClientName);
+        builder.Services.AddSingleton<ConsoleDatabaseCheck>();
+        builder.Services.AddHttpClient(AlertChannels.ClientName);
         builder.Services.AddTransient<CheckPruneJob>();
         builder.Services.AddHostedService<ChecksStartup>();
         builder.Services.AddHostedService<CheckEngine>();

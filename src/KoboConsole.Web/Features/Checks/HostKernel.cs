@@ -4,7 +4,7 @@ namespace KoboConsole.Web.Features.Checks;
 /// Redis's own start-up warnings about the host kernel, read through a Redis container (the files
 /// below are visible inside containers): <c>vm.overcommit_memory</c> not 1 (a background save
 /// can fail under memory pressure), transparent huge pages <c>always</c> (latency and memory
-/// spikes on fork), and <c>net.core.somaxconn</c> below Redis's <c>tcp-backlog</c> (connections
+/// spikes on fork), and <c>net.core.somaxconn</c> below the running Redis's <c>tcp-backlog</c> (connections
 /// refused under load). Each message carries the command that fixes it on the host.
 /// </summary>
 public static class HostKernel
@@ -13,12 +13,21 @@ public static class HostKernel
     public const string HugePages = "/sys/kernel/mm/transparent_hugepage/enabled";
     public const string Somaxconn = "/proc/sys/net/core/somaxconn";
 
-    /// <summary>Redis's default <c>tcp-backlog</c>; kobo's redis.conf does not change it.</summary>
+    /// <summary>Redis's default <c>tcp-backlog</c>, used when the running server's value cannot be read.</summary>
     public const int RedisTcpBacklog = 511;
 
-    /// <summary>Prints each file as <c>path=value</c> (empty when unreadable), in one exec.</summary>
+    /// <summary>The key under which <see cref="ReadCommand"/> prints the running Redis's <c>tcp-backlog</c>.</summary>
+    public const string TcpBacklog = "tcp-backlog";
+
+    /// <summary>
+    /// Prints each file as <c>path=value</c> (empty when unreadable), then the running Redis's
+    /// <c>tcp-backlog</c> (CONFIG GET through redis-cli on kobo's ports 6379 and 6380; the password
+    /// is passed from the container's own environment in REDISCLI_AUTH, never on a command line), in one exec.
+    /// </summary>
     public static readonly IReadOnlyList<string> ReadCommand =
-        ["sh", "-c", $"for f in {Overcommit} {HugePages} {Somaxconn}; do echo \"$f=$(cat $f 2>/dev/null)\"; done"];
+        ["sh", "-c", $"for f in {Overcommit} {HugePages} {Somaxconn}; do echo \"$f=$(cat $f 2>/dev/null)\"; done; "
+            + "for p in 6379 6380; do v=$(REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli --no-auth-warning -p $p CONFIG GET tcp-backlog 2>/dev/null | tail -n 1); "
+            + $"case \"$v\" in ''|*[!0-9]*) ;; *) echo \"{TcpBacklog}=$v\"; break ;; esac; done"];
 
     /// <summary>The <c>path=value</c> lines as a map.</summary>
     public static IReadOnlyDictionary<string, string> Parse(string output) =>
@@ -57,13 +66,16 @@ public static class HostKernel
                 : new(CheckKinds.HostKernel, $"transparent_hugepage@{host}", CheckStates.Ok, $"Transparent huge pages are '{thp}' on {host}.")
             : Unread("transparent_hugepage", HugePages));
 
+        var running = int.TryParse(values.GetValueOrDefault(TcpBacklog), System.Globalization.CultureInfo.InvariantCulture, out var read) && read > 0;
+        var backlog = running ? read : RedisTcpBacklog;
+        var which = running ? $"Redis's running tcp-backlog {backlog}" : $"Redis's default tcp-backlog {backlog} (the running value could not be read)";
         results.Add(int.TryParse(values.GetValueOrDefault(Somaxconn), System.Globalization.CultureInfo.InvariantCulture, out var somaxconn)
-            ? somaxconn < RedisTcpBacklog
+            ? somaxconn < backlog
                 ? new(CheckKinds.HostKernel, $"somaxconn@{host}", CheckStates.Warning,
-                    $"net.core.somaxconn is {somaxconn} in {container}, below Redis's tcp-backlog {RedisTcpBacklog}: connections are refused under load. "
+                    $"net.core.somaxconn is {somaxconn} in {container}, below {which}: connections are refused under load. "
                     + "The value is per network namespace: add sysctls: [net.core.somaxconn=1024] to the redis services in kobo-docker's docker-compose.backend.override.yml and recreate them "
                     + "(with host networking: sudo sysctl -w net.core.somaxconn=1024 on the host).")
-                : new(CheckKinds.HostKernel, $"somaxconn@{host}", CheckStates.Ok, $"net.core.somaxconn is {somaxconn} in {container} (Redis's tcp-backlog is {RedisTcpBacklog}).")
+                : new(CheckKinds.HostKernel, $"somaxconn@{host}", CheckStates.Ok, $"net.core.somaxconn is {somaxconn} in {container}, not below {which}.")
             : Unread("somaxconn", Somaxconn));
         return results;
     }

@@ -46,6 +46,25 @@ public sealed class ConsoleDb
 
     public string ConnectionString => _connectionString;
 
+    /// <summary>"SQLite /data/koboconsole.db" or "PostgreSQL host:port/database": where the data is, never a password.</summary>
+    public string Describe()
+    {
+        if (Provider == StorageProvider.Sqlite)
+        {
+            return $"SQLite {SqlitePath}";
+        }
+
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(_connectionString);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "PostgreSQL (connection string unreadable)";
+        }
+    }
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         DbConnection connection = Provider == StorageProvider.Sqlite

@@ -49,6 +49,20 @@ public sealed class HostKernelTests
         Assert.True(expected == CheckStates.Ok || r.Message.Contains("net.core.somaxconn=1024", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("1024", "600", "warning", "below Redis's running tcp-backlog 1024")]
+    [InlineData("128", "200", "ok", "not below Redis's running tcp-backlog 128")]
+    [InlineData("NOAUTH Authentication required.", "600", "ok", "Redis's default tcp-backlog 511 (the running value could not be read)")]
+    public void Evaluate_RunningTcpBacklog_ComparedInsteadOfTheDefault(string backlog, string somaxconn, string expected, string says)
+    {
+        var values = HostKernel.Parse($"{HostKernel.Overcommit}=1\n{HostKernel.HugePages}=[never]\n{HostKernel.Somaxconn}={somaxconn}\n{HostKernel.TcpBacklog}={backlog}\n");
+
+        var r = Check(HostKernel.Evaluate("main", "redis", values), "somaxconn");
+
+        Assert.Equal(expected, r.State);
+        Assert.Contains(says, r.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_FilesUnreadable_UnknownNamingTheFile()
     {
