@@ -38,7 +38,7 @@ dotnet build "$ROOT/src/KoboConsole.Web" -c Release -o "$WORK/app" -v q -nologo 
 (cd "$WORK/app" && KoboConsole__Storage__DataDirectory="$WORK/data" KoboConsole__Stack__Prefix="$PREFIX" \
   KoboConsole__Auth__BootstrapAdmin__Username=admin KoboConsole__Auth__BootstrapAdmin__Password=bench-password-1 \
   ASPNETCORE_URLS="http://127.0.0.1:$APP_PORT" ASPNETCORE_CONTENTROOT="$ROOT/src/KoboConsole.Web" \
-  ASPNETCORE_WEBROOT="$ROOT/wwwroot" Logging__LogLevel__Default=Warning dotnet KoboConsole.Web.dll >"$WORK/app.log" 2>&1) &
+  ASPNETCORE_WEBROOT="$ROOT/wwwroot" Logging__LogLevel__Default=Warning exec dotnet KoboConsole.Web.dll >"$WORK/app.log" 2>&1) &
 APP_PID=$!
 until curl -sf "http://127.0.0.1:$APP_PORT/healthz" >/dev/null; do sleep 0.2; done
 TOKEN="$(curl -sf -X POST "http://127.0.0.1:$APP_PORT/api/v1/tokens" -H 'content-type: application/json' \

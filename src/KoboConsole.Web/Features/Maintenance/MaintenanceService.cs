@@ -185,11 +185,26 @@ public sealed class MaintenanceService(
     private async Task<(MaintenanceFields?, DateTimeOffset?)> ReadFieldsAsync(KoboContainer running, CancellationToken cancellationToken)
     {
         var labels = running.Labels;
-        if (labels.ContainsKey(MaintenanceLabels.Marker))
+        if (labels.ContainsKey(MaintenanceLabels.Eta))
         {
+            // A container of an earlier console version: the fields were labels then.
             var since = DateTimeOffset.TryParse(labels.GetValueOrDefault(MaintenanceLabels.Since), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) ? s : (DateTimeOffset?)null;
             return (new MaintenanceFields(labels.GetValueOrDefault(MaintenanceLabels.Eta, ""), labels.GetValueOrDefault(MaintenanceLabels.DateIso, ""),
                 labels.GetValueOrDefault(MaintenanceLabels.DateStr, ""), labels.GetValueOrDefault(MaintenanceLabels.Email) is { Length: > 0 } e ? e : null), since);
+        }
+
+        if (labels.ContainsKey(MaintenanceLabels.Marker))
+        {
+            // Prepared before the fields were known: the switch copied them in beside the page.
+            try
+            {
+                var record = await MaintenanceContainer.ReadRecordAsync(hosts.Get(running.Host), running.Id, cancellationToken);
+                return (record?.Fields, record?.Since);
+            }
+            catch (Exception ex) when (ex is DockerException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                return (null, null);
+            }
         }
 
         // kobo-install's own maintenance container: its template variables are in its environment.
