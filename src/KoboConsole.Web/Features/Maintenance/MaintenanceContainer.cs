@@ -58,10 +58,10 @@ public static class MaintenanceContainer
         return spec;
     }
 
-    /// <summary>A prepared container made for this key that is not running, or null.</summary>
+    /// <summary>A container made for this key that never ran, or null (one that served is removed by its switch, never reused).</summary>
     public static async Task<string?> FindPreparedAsync(IContainerEngine engine, string key, CancellationToken cancellationToken) =>
         (await engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.PreparedLabel, key), cancellationToken))
-            .FirstOrDefault(c => c.State is "created" or "exited")?.Id;
+            .FirstOrDefault(c => c.State == "created")?.Id;
 
     /// <summary>The fields as the bundle carries them (JSON).</summary>
     public static string RecordJson(MaintenanceRecord record) => JsonSerializer.Serialize(record, JsonSerializerOptions.Web);

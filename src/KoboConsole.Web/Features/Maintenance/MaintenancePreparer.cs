@@ -108,11 +108,21 @@ public sealed class MaintenancePreparer(TopologyLive live, IDockerHosts hosts, I
 
         var o = stack.CurrentValue;
         var listed = await engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.PreparedLabel), cancellationToken);
-        foreach (var stale in listed.Where(c => c.State != "running" && c.Labels.GetValueOrDefault(KoboNames.PreparedLabel) != key
+        // Never-started ones made for another nginx, and stopped ones that served (their switch removes
+        // them on commit; one left over, e.g. by a failed removal, is hidden from discovery, so it goes here).
+        foreach (var stale in listed.Where(c => (c.State == "exited" || (c.State == "created" && c.Labels.GetValueOrDefault(KoboNames.PreparedLabel) != key))
             && KoboNames.IsKoboProject(c.Labels.GetValueOrDefault(KoboNames.ProjectLabel, ""), o.ExtraProjects, o.Prefix)))
         {
-            await engine.RemoveContainerAsync(stale.Id, force: false, cancellationToken);
-            Log.PreparedRemoved(logger, stale.Name, engine.Name, key is null ? "no nginx on this host" : "nginx changed");
+            try
+            {
+                await engine.RemoveContainerAsync(stale.Id, force: false, cancellationToken);
+                Log.PreparedRemoved(logger, stale.Name, engine.Name, key is null ? "no nginx on this host" : stale.State == "exited" ? "it served and stopped" : "nginx changed");
+            }
+            catch (DockerException ex)
+            {
+                // Most likely its switch is removing it at this moment; else the next change tries again.
+                Log.PrepareFailed(logger, engine.Name, ex.Message);
+            }
         }
     }
 }
