@@ -29,6 +29,8 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
             // Background checks add Docker and database traffic to every test host; the tests of
             // the checks turn them on (KoboConsole:Checks:Enabled=true in their settings).
             ["KoboConsole:Checks:Enabled"] = "false",
+            // Likewise the maintenance container made ahead beside each nginx; MaintenanceBed turns it on.
+            ["KoboConsole:Maintenance:PrepareAhead"] = "false",
         };
         if (bootstrapAdmin)
         {

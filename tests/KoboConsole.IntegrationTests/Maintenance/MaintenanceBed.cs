@@ -48,6 +48,7 @@ public sealed class MaintenanceBed : IAsyncDisposable
         {
             var all = new Dictionary<string, string?>(settings ?? [])
             {
+                ["KoboConsole:Maintenance:PrepareAhead"] = settings?.GetValueOrDefault("KoboConsole:Maintenance:PrepareAhead") ?? "true",
                 ["KoboConsole:Stack:Prefix"] = info.Prefix,
                 ["KoboConsole:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("koboconsole-maint-").FullName,
             };
@@ -74,12 +75,23 @@ public sealed class MaintenanceBed : IAsyncDisposable
     public Task<HttpResponseMessage> GetPublicAsync(int port, string path = "/") =>
         Public.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"));
 
-    /// <summary>Names of the containers of the stack's maintenance project (running or not).</summary>
-    public async Task<IReadOnlyList<string>> MaintenanceContainersAsync()
+    /// <summary>"name state" of the containers of the stack's maintenance project (running or not), but the one prepared ahead while it is not running.</summary>
+    public async Task<IReadOnlyList<string>> MaintenanceContainersAsync() =>
+        (await ProjectContainersAsync()).Where(c => c.Prepared is null || c.State == "running").Select(c => $"{c.Name} {c.State}").ToList();
+
+    /// <summary>The console's maintenance containers made ahead (label <c>org.koboconsole.maintenance.prepared</c>), whatever their state.</summary>
+    public async Task<IReadOnlyList<(string Name, string State, string? Prepared)>> PreparedContainersAsync() =>
+        (await ProjectContainersAsync()).Where(c => c.Prepared is not null).ToList();
+
+    private async Task<IReadOnlyList<(string Name, string State, string? Prepared)>> ProjectContainersAsync()
     {
         var result = await ScriptRunner.DockerAsync(Info.FrontendDocker,
-            ["ps", "-a", "--filter", $"label=com.docker.compose.project={Info.Prefix}-kobomaintenance", "--format", "{{.Names}} {{.State}}"], CancellationToken.None);
-        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            ["ps", "-a", "--filter", $"label=com.docker.compose.project={Info.Prefix}-kobomaintenance",
+                "--format", "{{.Names}} {{.State}} {{.Label \"org.koboconsole.maintenance.prepared\"}}"], CancellationToken.None);
+        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(' '))
+            .Select(p => (p[0], p[1], p.Length > 2 && p[2].Length > 0 ? p[2] : null))
+            .ToList();
     }
 
     /// <summary>Stops the console and starts a new one on the same data directory, as after a crash or an upgrade.</summary>
@@ -97,6 +109,12 @@ public sealed class MaintenanceBed : IAsyncDisposable
         if (App is not null)
         {
             await App.DisposeAsync();
+        }
+
+        // The container made ahead is the console's; the stack goes back to the pool as a new one would be.
+        foreach (var (name, _, _) in await PreparedContainersAsync())
+        {
+            await ScriptRunner.DockerAsync(Info.FrontendDocker, ["rm", "-f", name], CancellationToken.None);
         }
 
         await _fixture.ReturnAsync(Info, _upOptions);

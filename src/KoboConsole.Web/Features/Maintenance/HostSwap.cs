@@ -24,8 +24,11 @@ public sealed class HostSwap(IContainerEngine engine, string host)
     /// <summary>Containers this swap started (or created and started).</summary>
     public List<string> Started { get; } = [];
 
-    /// <summary>A container this swap created: removed on rollback.</summary>
+    /// <summary>The container this swap starts (prepared ahead, or created by the swap): removed on rollback.</summary>
     public string? Created { get; set; }
+
+    /// <summary>True when <see cref="Created"/> is the container prepared ahead (<see cref="MaintenancePreparer"/>), not one created by this swap.</summary>
+    public bool UsedPrepared { get; set; }
 
     /// <summary>Containers to remove once every host succeeded (the console's old maintenance containers).</summary>
     public List<string> RemoveOnCommit { get; } = [];

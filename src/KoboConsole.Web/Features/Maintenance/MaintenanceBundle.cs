@@ -6,8 +6,8 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// <summary>The files copied into the maintenance container (through Docker's archive API) before it starts.</summary>
 public static class MaintenanceBundle
 {
-    /// <summary>A tar to extract at <c>/</c>: the nginx config and the rendered page, world-readable.</summary>
-    public static MemoryStream Build(string nginxConfig, string pageHtml)
+    /// <summary>A tar to extract at <c>/</c>: the nginx config, the rendered page and the fields it shows (<see cref="MaintenanceContainer.RecordPath"/>), world-readable.</summary>
+    public static MemoryStream Build(string nginxConfig, string pageHtml, string recordJson)
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
@@ -18,6 +18,7 @@ public static class MaintenanceBundle
             AddDirectory(writer, root + "/www/maintenance-assets");
             AddFile(writer, root + "/nginx.conf", nginxConfig);
             AddFile(writer, root + "/www/maintenance.html", pageHtml);
+            AddFile(writer, MaintenanceContainer.RecordPath.TrimStart('/'), recordJson);
         }
 
         tar.Position = 0;

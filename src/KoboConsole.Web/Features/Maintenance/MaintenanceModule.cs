@@ -15,6 +15,7 @@ public static class MaintenanceModule
         builder.Services.AddSingleton<MaintenanceSwitch>();
         builder.Services.AddSingleton<KoboInstallConfig>();
         builder.Services.AddSingleton<MaintenanceService>();
+        builder.Services.AddHostedService<MaintenancePreparer>();
         builder.Services.AddSingleton<MaintenanceWindows>();
         builder.Services.AddTransient<MaintenanceWindowJobs>();
         builder.Services.AddSingleton<IMigrationSource, MaintenanceMigrations>();

@@ -17,6 +17,12 @@ public sealed class MaintenanceOptions
     [Range(0, 120, ErrorMessage = "use 0 to 120 seconds.")]
     public int StopTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Keep a maintenance container created (never started) beside every running nginx, so turning
+    /// maintenance on is a stop and a start (decision 0028). Off: the switch creates it each time.
+    /// </summary>
+    public bool PrepareAhead { get; set; } = true;
+
     /// <summary>Contact shown on the page when the admin gives none and kobo's configuration has none.</summary>
     [EmailAddress(ErrorMessage = "use one e-mail address such as support@example.org.")]
     public string? DefaultEmail { get; set; }

@@ -3,6 +3,7 @@ using System.Globalization;
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Maintenance.KoboInstall;
 using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
@@ -16,7 +17,7 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// nothing, with an audit entry per toggle.
 /// </summary>
 public sealed class MaintenanceService(
-    StackDiscovery discovery, MaintenanceSwitch @switch, Leases leases, AuditLog audit, IDockerHosts hosts,
+    StackDiscovery discovery, TopologyLive live, MaintenanceSwitch @switch, Leases leases, AuditLog audit, IDockerHosts hosts,
     IWebHostEnvironment env, IOptionsMonitor<MaintenanceOptions> options, ConsoleMetrics metrics, KoboInstallConfig koboInstall, ILogger<MaintenanceService> logger)
 {
     public const string LeaseName = "maintenance-toggle";
@@ -25,9 +26,19 @@ public sealed class MaintenanceService(
     /// <summary>Raised after every toggle (the app bar chip refreshes).</summary>
     public event Action? Changed;
 
-    public async Task<MaintenanceStatus> GetStatusAsync(CancellationToken cancellationToken)
+    public async Task<MaintenanceStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+        await StatusOfAsync(await discovery.DiscoverAsync(false, cancellationToken), cancellationToken);
+
+    /// <summary>What the page needs when it opens, from one look at the stack.</summary>
+    public async Task<(MaintenanceStatus Status, string? DefaultEmail, PublicSite Site)> OpenAsync(CancellationToken cancellationToken)
     {
-        var (targets, error) = MaintenanceTargets.Find(await discovery.DiscoverAsync(false, cancellationToken));
+        var snapshot = await discovery.DiscoverAsync(false, cancellationToken);
+        return (await StatusOfAsync(snapshot, cancellationToken), await DefaultEmailAsync(snapshot, cancellationToken), await PublicSiteAsync(snapshot, cancellationToken));
+    }
+
+    private async Task<MaintenanceStatus> StatusOfAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var (targets, error) = MaintenanceTargets.Find(snapshot);
         var holder = await leases.GetHolderAsync(LeaseName, cancellationToken);
         var state = StateOf(holder is not null, targets, error);
         MaintenanceFields? fields = null;
@@ -55,16 +66,20 @@ public sealed class MaintenanceService(
         switching ? "switching" : error is not null ? "down" : MaintenanceTargets.Overall(targets);
 
     /// <summary>The contact kobo's own configuration names (kobo-install's maintenance contact, then kpi's environment), or the configured default.</summary>
-    public async Task<string?> DefaultEmailAsync(CancellationToken cancellationToken)
+    public Task<string?> DefaultEmailAsync(CancellationToken cancellationToken) => DefaultEmailAsync(null, cancellationToken);
+
+    private async Task<string?> DefaultEmailAsync(StackSnapshot? snapshot, CancellationToken cancellationToken)
     {
         if ((await koboInstall.ReadAsync(cancellationToken)).Settings?.MaintenanceEmail is { } fromRunConf && MaintenanceValidation.IsEmail(fromRunConf))
         {
             return fromRunConf;
         }
 
-        var kpis = (await discovery.DiscoverAsync(false, cancellationToken)).Service("kpi");
-        var kpi = kpis.Count > 0 ? kpis[0] : null;
-        if (kpi is not null)
+        // Which kpi to ask: from the live topology when it has one (no listing on the way to a toggle).
+        var kpi = snapshot is null && live.Loaded && live.LastError is null
+            ? live.Current.Containers.Where(c => c.Service == "kpi").OrderByDescending(c => c.State == "running").Select(c => (c.Host, c.Id)).FirstOrDefault()
+            : (snapshot ?? await discovery.DiscoverAsync(false, cancellationToken)).Service("kpi").Select(c => (c.Host, c.Id)).FirstOrDefault();
+        if (kpi.Id is not null)
         {
             try
             {
@@ -87,9 +102,9 @@ public sealed class MaintenanceService(
     }
 
     /// <summary>The kobo domain from nginx's environment, for the page's links.</summary>
-    public async Task<PublicSite> PublicSiteAsync(CancellationToken cancellationToken)
+    private async Task<PublicSite> PublicSiteAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var nginx = (await discovery.DiscoverAsync(false, cancellationToken)).Service("nginx");
+        var nginx = snapshot.Service("nginx");
         try
         {
             var site = nginx.Count == 0 ? new PublicSite(null) : PublicSite.FromEnv((await hosts.Get(nginx[0].Host).InspectContainerAsync(nginx[0].Id, cancellationToken)).Env);
@@ -185,11 +200,26 @@ public sealed class MaintenanceService(
     private async Task<(MaintenanceFields?, DateTimeOffset?)> ReadFieldsAsync(KoboContainer running, CancellationToken cancellationToken)
     {
         var labels = running.Labels;
-        if (labels.ContainsKey(MaintenanceLabels.Marker))
+        if (labels.ContainsKey(MaintenanceLabels.Eta))
         {
+            // A container of an earlier console version: the fields were labels then.
             var since = DateTimeOffset.TryParse(labels.GetValueOrDefault(MaintenanceLabels.Since), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) ? s : (DateTimeOffset?)null;
             return (new MaintenanceFields(labels.GetValueOrDefault(MaintenanceLabels.Eta, ""), labels.GetValueOrDefault(MaintenanceLabels.DateIso, ""),
                 labels.GetValueOrDefault(MaintenanceLabels.DateStr, ""), labels.GetValueOrDefault(MaintenanceLabels.Email) is { Length: > 0 } e ? e : null), since);
+        }
+
+        if (labels.ContainsKey(MaintenanceLabels.Marker))
+        {
+            // Prepared before the fields were known: the switch copied them in beside the page.
+            try
+            {
+                var record = await MaintenanceContainer.ReadRecordAsync(hosts.Get(running.Host), running.Id, cancellationToken);
+                return (record?.Fields, record?.Since);
+            }
+            catch (Exception ex) when (ex is DockerException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                return (null, null);
+            }
         }
 
         // kobo-install's own maintenance container: its template variables are in its environment.

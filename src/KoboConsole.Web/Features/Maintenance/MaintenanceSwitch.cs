@@ -1,4 +1,3 @@
-using System.Globalization;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,10 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// </summary>
 public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptionsMonitor<MaintenanceOptions> options, TimeProvider time)
 {
-    /// <summary>Create → copy page in → stop nginx (and older maintenance) → start → verify 503.</summary>
+    /// <summary>
+    /// Prepared container (or create one) → copy page in → stop nginx (and older maintenance) →
+    /// start → verify 503. Nothing before the stop touches what the public sees.
+    /// </summary>
     public async Task<HostSwap> EnableAsync(FrontEndHost target, MaintenanceFields fields, string template, string actor, CancellationToken cancellationToken)
     {
         var engine = hosts.Get(target.Host);
@@ -20,17 +22,21 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
         try
         {
             var nginx = await engine.InspectContainerAsync(target.Nginx.Id, cancellationToken);
-            var current = target.RunningMaintenance is { } m ? await engine.InspectContainerAsync(m.Id, cancellationToken) : null;
+            var current = !nginx.Running && target.RunningMaintenance is { } m ? await engine.InspectContainerAsync(m.Id, cancellationToken) : null;
             var ports = PublishedPorts(nginx.Running ? nginx.Ports : current?.Ports ?? []);
             swap.VerifyRestored = ct => VerifyServedAsync(engine, nginx.Running ? nginx.Id : current?.Id, nginx.Running, nginx.Id, ct);
 
             step = "create the maintenance container";
-            var page = MaintenancePage.Render(template, fields, PublicSite.FromEnv(nginx.Env));
-            var config = MaintenancePage.NginxConfig(ports.Select(p => p.ContainerPort).Append(80), MaintenanceFields.RetryAfterSeconds(fields.Eta));
-            swap.Created = await engine.CreateContainerAsync(Spec(target, nginx, ports, fields, actor), cancellationToken);
+            var spec = MaintenanceContainer.Spec(target.MaintenanceProject, nginx, ports, options.CurrentValue.Image, time);
+            swap.Created = await MaintenanceContainer.FindPreparedAsync(engine, spec.Labels[KoboNames.PreparedLabel], cancellationToken);
+            swap.UsedPrepared = swap.Created is not null;
+            swap.Created ??= await engine.CreateContainerAsync(spec, cancellationToken);
 
             step = "copy the page into the maintenance container";
-            await using (var bundle = MaintenanceBundle.Build(config, page))
+            var page = MaintenancePage.Render(template, fields, PublicSite.FromEnv(nginx.Env));
+            var config = MaintenancePage.NginxConfig(ports.Select(p => p.ContainerPort).Append(80), MaintenanceFields.RetryAfterSeconds(fields.Eta));
+            var record = new MaintenanceRecord(fields.Eta, fields.DateIso, fields.DateStr, fields.Email, time.GetUtcNow(), actor);
+            await using (var bundle = MaintenanceBundle.Build(config, page, MaintenanceContainer.RecordJson(record)))
             {
                 await engine.PutArchiveAsync(swap.Created, "/", bundle, cancellationToken);
             }
@@ -40,11 +46,6 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
                 step = $"stop {running.Name}";
                 await engine.StopContainerAsync(running.Id, StopTimeout, cancellationToken);
                 swap.Stopped.Add(running.Id);
-            }
-
-            if (AfterServersStopped is { } hook)
-            {
-                await hook(target.Host, cancellationToken);
             }
 
             step = "start the maintenance container";
@@ -112,12 +113,6 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
         }
     }
 
-    /// <summary>
-    /// Runs between "nginx stopped" and "maintenance started": the one moment another process can
-    /// grab the port. Tests use it to take the port for real; production leaves it null.
-    /// </summary>
-    internal Func<string, CancellationToken, Task>? AfterServersStopped { get; set; }
-
     private TimeSpan StopTimeout => TimeSpan.FromSeconds(options.CurrentValue.StopTimeoutSeconds);
 
     private static bool IsOurs(KoboContainer c) => c.Labels.ContainsKey(MaintenanceLabels.Marker);
@@ -134,38 +129,4 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
             .Select(g => g.OrderBy(p => p.HostIp?.Contains(':', StringComparison.Ordinal) == true).First())
             .Select(p => new PortBindingSpec(p.ContainerPort, p.HostPort, p.Protocol, p.HostIp is null or "0.0.0.0" or "::" ? null : p.HostIp))
             .ToList();
-
-    private ContainerSpec Spec(FrontEndHost target, ContainerDetails nginx, List<PortBindingSpec> ports, MaintenanceFields fields, string actor)
-    {
-        var now = time.GetUtcNow();
-        var shortId = nginx.Id.Length >= 12 ? nginx.Id[..12] : nginx.Id;
-        return new ContainerSpec
-        {
-            Image = options.CurrentValue.Image is { Length: > 0 } image ? image : nginx.ImageId,
-            // Unique even for two enables in the same second (a re-enable with new values starts the
-            // new container while the old one still exists).
-            Name = string.Create(CultureInfo.InvariantCulture, $"{target.MaintenanceProject}-maintenance-{now.ToUnixTimeSeconds()}-{Guid.NewGuid().ToString("N")[..6]}"),
-            Entrypoint = ["nginx"],
-            Cmd = ["-c", MaintenancePage.BundleDirectory + "/nginx.conf", "-g", "daemon off;"],
-            RestartPolicy = "unless-stopped",
-            Ports = ports,
-            // Every network nginx is on, with nginx's aliases (not its container id), so a TLS proxy finds the page.
-            Networks = nginx.Networks.Select(n => new NetworkSpec(n.Name,
-                n.Aliases.Where(a => !shortId.StartsWith(a, StringComparison.Ordinal) && a != nginx.Name).Append("nginx").Distinct(StringComparer.Ordinal).ToList())).ToList(),
-            // nginx's own labels (not Compose's) travel along, so tools that group a stack by label still see it.
-            Labels = new Dictionary<string, string>(nginx.Labels.Where(l => !l.Key.StartsWith("com.docker.compose.", StringComparison.Ordinal)))
-            {
-                [KoboNames.ProjectLabel] = target.MaintenanceProject,
-                [KoboNames.ServiceLabel] = "maintenance",
-                [KoboNames.OneOffLabel] = "False",
-                [MaintenanceLabels.Marker] = "1",
-                [MaintenanceLabels.Eta] = fields.Eta,
-                [MaintenanceLabels.DateIso] = fields.DateIso,
-                [MaintenanceLabels.DateStr] = fields.DateStr,
-                [MaintenanceLabels.Email] = fields.Email ?? "",
-                [MaintenanceLabels.Since] = now.ToString("O", CultureInfo.InvariantCulture),
-                [MaintenanceLabels.By] = actor,
-            },
-        };
-    }
 }

@@ -2,7 +2,11 @@ using KoboConsole.Web.Features.Stack;
 
 namespace KoboConsole.Web.Features.Maintenance;
 
-/// <summary>Labels on the console's maintenance containers: they record the fields, so the state survives a console restart.</summary>
+/// <summary>
+/// Labels on the console's maintenance containers. <see cref="Marker"/> says "ours"; the field
+/// labels are only read from containers of earlier versions (the fields now travel in the
+/// container, <see cref="MaintenanceContainer.RecordPath"/>, so the container can be made ahead).
+/// </summary>
 public static class MaintenanceLabels
 {
     public const string Marker = "org.koboconsole.maintenance";
@@ -12,6 +16,7 @@ public static class MaintenanceLabels
     public const string Email = Marker + ".email";
     public const string Since = Marker + ".since";
     public const string By = Marker + ".by";
+    public const string Prepared = KoboNames.PreparedLabel;
 }
 
 /// <summary>nginx and the maintenance containers of one Docker host.</summary>

@@ -52,15 +52,16 @@ public sealed partial class MaintenanceView
     protected override async Task OnInitializedAsync()
     {
         _template = Maintenance.Template;
-        var defaults = MaintenanceFields.Defaults(Time.GetUtcNow(), await Maintenance.DefaultEmailAsync(_cts.Token));
+        var (status, defaultEmail, site) = await Maintenance.OpenAsync(_cts.Token);
+        var defaults = MaintenanceFields.Defaults(Time.GetUtcNow(), defaultEmail);
         _eta = defaults.Eta;
         var start = MaintenanceFields.FloorToQuarterHour(Time.GetUtcNow());
         _date = start.UtcDateTime.Date;
         _time = start.UtcDateTime.TimeOfDay;
         _dateStr = defaults.DateStr;
         _email = defaults.Email;
-        _site = await Maintenance.PublicSiteAsync(_cts.Token);
-        await RefreshAsync();
+        _site = site;
+        _status = status;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)

@@ -20,6 +20,12 @@ public static class KoboNames
     public const string ServiceLabel = "com.docker.compose.service";
     public const string OneOffLabel = "com.docker.compose.oneoff";
 
+    /// <summary>
+    /// The console's maintenance container prepared ahead (created, never started while nginx runs):
+    /// not part of the stack until it serves, so discovery leaves it out while it is not running.
+    /// </summary>
+    public const string PreparedLabel = "org.koboconsole.maintenance.prepared";
+
     private static readonly string[] SplitProjects = ["kobofe", "kobobe", "kobomaintenance"];
     private static readonly string[] WholeProjects = ["kobodocker", "kobo-docker", "nginx-certbot"];
 

@@ -58,6 +58,7 @@ public sealed class StackDiscovery(IDockerHosts hosts, IOptionsMonitor<StackOpti
             var containers = listed
                 .Select(c => ToKobo(engine.Name, c))
                 .Where(c => KoboNames.IsKoboProject(c.Project, o.ExtraProjects, o.Prefix) && (includeOneOff || !c.OneOff))
+                .Where(c => c.Running || !c.Labels.ContainsKey(KoboNames.PreparedLabel))
                 .ToList();
             return (new HostStatus(engine.Name, engine.Endpoint, true, info.Version, null, time.GetUtcNow()), containers);
         }
