@@ -28,9 +28,9 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["GET /api/v1/restores/{runId}"] = "viewer",
     };
 
-    // Admin-only areas: users, tokens, restores, upgrades, settings, audit, the job dashboard. A new endpoint under one is admin-only.
+    // Admin-only areas: users, tokens, restores, upgrades, stack operations, alert channels, settings, audit, the job dashboard. A new endpoint under one is admin-only.
     private static readonly string[] AdminPrefixes =
-        ["/api/v1/users", "/api/v1/tokens", "/api/v1/restores", "/api/v1/upgrades", "/api/v1/stack", "/api/v1/settings", "/api/v1/audit", "/hangfire", "/admin", "/settings", "/audit", "/restores", "/upgrades"];
+        ["/api/v1/users", "/api/v1/tokens", "/api/v1/restores", "/api/v1/upgrades", "/api/v1/stack", "/api/v1/alerts", "/api/v1/settings", "/api/v1/audit", "/hangfire", "/admin", "/settings", "/audit", "/restores", "/upgrades"];
 
     private readonly ConsoleAppFactory _app = new(RoleClients.NoDocker());
 
