@@ -65,7 +65,7 @@ public sealed class ReplicationRestoreTests(TestBedFixture fixture) : IClassFixt
         var run = await RestoreRunbookTests.RestoreAsync(client, new { backupIds = ids, confirm = "kobo.test", acceptReplication = true });
 
         Assert.True(run.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(run));
-        Assert.Contains(run.GetProperty("log").EnumerateArray(), l => l.GetString()!.Contains($"{name} on main runs; restoring into it (primary: ", StringComparison.Ordinal));
+        Assert.Contains(run.GetProperty("log").EnumerateArray(), l => l.GetString()!.Contains($"{name} is running on Docker host main; restoring into it (primary: ", StringComparison.Ordinal));
         Assert.Equal("250", await h.PsqlAsync("koboform", "SELECT count(*) FROM known"));
         await WaitForSecondaryAsync(secondaryDocker, name, h, "250");
         Assert.Equal("t", await SecondaryAsync(secondaryDocker, name, h, "SELECT pg_is_in_recovery()"));
