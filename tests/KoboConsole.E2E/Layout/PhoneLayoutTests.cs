@@ -63,7 +63,10 @@ public sealed class PhoneLayoutTests(BrowserFixture browser, PhoneLayoutBed bed)
         await OpenAsync(page, "/");
         await Assertions.Expect(page.GetByTestId("host-state").First).ToBeInViewportAsync(new() { Ratio = 1 });
         // The maintenance page's preview renders on a phone too (a full-page screenshot may leave the frame blank).
+        // Scrolled to first, as a reader would: Chromium does not lay out a cross-origin frame (the
+        // sandboxed preview) while it is off screen, and Playwright then calls its text hidden.
         await OpenAsync(page, "/maintenance");
+        await page.GetByTestId("maintenance-preview").ScrollIntoViewIfNeededAsync();
         await Assertions.Expect(page.FrameLocator("[data-testid=maintenance-preview]").GetByText("We'll be back soon!")).ToBeVisibleAsync();
         overflowing.AddRange(await TopologyTableOverflowAsync(page, "phone"));
         Assert.Empty(overflowing);

@@ -27,6 +27,9 @@ public sealed class MaintenancePageTests(BrowserFixture browser) : IClassFixture
 
         await page.GetByLabel("ETA", new() { Exact = true }).FillAsync("45 minutes");
         await page.GetByLabel("Contact e-mail").FillAsync("ops@example.org");
+        // Off screen, Chromium does not lay out the sandboxed (cross-origin) preview frame and its
+        // text counts as hidden: look at it as a reader would, scrolled into view.
+        await page.GetByTestId("maintenance-preview").ScrollIntoViewIfNeededAsync();
         var preview = page.FrameLocator("[data-testid=maintenance-preview]");
         await Assertions.Expect(preview.GetByText("45 minutes")).ToBeVisibleAsync();
         await Assertions.Expect(preview.GetByText("ops@example.org")).ToBeVisibleAsync();
