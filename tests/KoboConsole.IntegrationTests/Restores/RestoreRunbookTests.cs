@@ -163,6 +163,6 @@ public sealed class RestoreRunbookTests(TestBedFixture fixture) : IClassFixture<
     internal static async Task<bool> RunningAsync(string container) =>
         (await BackupHarness.DockerAsync("inspect", "-f", "{{.State.Running}}", container)).StdOut.Trim() == "true";
 
-    private static async Task<string> StartedAtAsync(string container) =>
+    internal static async Task<string> StartedAtAsync(string container) =>
         (await BackupHarness.DockerAsync("inspect", "-f", "{{.State.StartedAt}}", container)).StdOut.Trim();
 }

@@ -32,7 +32,7 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
         Assert.Equal(["stop nginx", "stop front end"], preview.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         foreach (var c in frontend)
         {
-            Assert.True(await RunningAsync(c), $"{c} stopped by a preview");
+            Assert.True(await RestoreRunbookTests.RunningAsync(c), $"{c} stopped by a preview");
         }
 
         var stop = await RunAsync(client, "/api/v1/stack/frontend/stop");
@@ -41,26 +41,26 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
         Assert.True(log.FindIndex(l => l.Contains("▶ stop nginx:", StringComparison.Ordinal)) is var nginx and >= 0 && nginx < log.FindIndex(l => l.Contains("▶ stop front end:", StringComparison.Ordinal)), string.Join('\n', log));
         foreach (var c in frontend)
         {
-            Assert.False(await RunningAsync(c), $"{c} still runs after stop frontend");
+            Assert.False(await RestoreRunbookTests.RunningAsync(c), $"{c} still runs after stop frontend");
         }
 
         foreach (var c in backend)
         {
-            Assert.True(await RunningAsync(c), $"{c} was stopped by stop frontend");
+            Assert.True(await RestoreRunbookTests.RunningAsync(c), $"{c} was stopped by stop frontend");
         }
 
         var start = await RunAsync(client, "/api/v1/stack/frontend/start");
         Assert.True(start.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(start));
         foreach (var c in frontend)
         {
-            Assert.True(await RunningAsync(c), $"{c} not running after start frontend");
+            Assert.True(await RestoreRunbookTests.RunningAsync(c), $"{c} not running after start frontend");
         }
 
-        var postgresStarted = await StartedAtAsync(h.Postgres);
+        var postgresStarted = await RestoreRunbookTests.StartedAtAsync(h.Postgres);
         var restart = await RunAsync(client, "/api/v1/stack/backend/restart");
         Assert.True(restart.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(restart));
         Assert.Contains(Lines(restart), l => l.EndsWith($" {h.Postgres} accepts connections.", StringComparison.Ordinal));
-        Assert.NotEqual(postgresStarted, await StartedAtAsync(h.Postgres));
+        Assert.NotEqual(postgresStarted, await RestoreRunbookTests.StartedAtAsync(h.Postgres));
         Assert.Equal("1", await h.PsqlAsync("koboform", "SELECT 1"));
         await KpiServedAsync(h.Stack);
 
@@ -90,12 +90,6 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
         Assert.NotEmpty(names);
         return names;
     }
-
-    private static async Task<bool> RunningAsync(string container) =>
-        (await BackupHarness.DockerAsync("inspect", "-f", "{{.State.Running}}", container)).StdOut.Trim() == "true";
-
-    private static async Task<string> StartedAtAsync(string container) =>
-        (await BackupHarness.DockerAsync("inspect", "-f", "{{.State.StartedAt}}", container)).StdOut.Trim();
 
     /// <summary>kpi's page through nginx's published port, within a minute (nginx started last resolves kpi again).</summary>
     private static async Task KpiServedAsync(StackInfo stack)
