@@ -1,6 +1,7 @@
 using Bunit;
 using KoboConsole.Web.Components.Shared;
 using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.Tests.Components;
@@ -9,7 +10,11 @@ public sealed class DatabaseBannerTests : MudComponentTest
 {
     private readonly DatabaseHealth _health = new();
 
-    public DatabaseBannerTests() => Ctx.Services.AddSingleton(_health);
+    public DatabaseBannerTests()
+    {
+        Ctx.Services.AddSingleton(_health);
+        Ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // a live circuit: the component follows its feed
+    }
 
     [Fact]
     public void DatabaseBanner_DatabaseReachable_ShowsNothing()

@@ -15,6 +15,7 @@ public sealed class DatabaseErrorBoundaryTests : MudComponentTest
     {
         Ctx.Services.AddSingleton(_health);
         Ctx.Services.AddSingleton(TimeProvider.System);
+        Ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // a live circuit: the component follows its feed
     }
 
     [Fact]

@@ -12,7 +12,6 @@ namespace KoboConsole.Web.Features.Backups;
 public sealed partial class BackupsPage
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<string> _selected = [.. BackupStores.All];
     private string _target = BackupTargets.Disk;
     private bool _starting;
@@ -29,8 +28,6 @@ public sealed partial class BackupsPage
     private readonly HashSet<string> _followed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dismissed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _endedSeen = new(StringComparer.Ordinal);
-    private IDisposable? _watch;
-    private int _refreshing;
 
     [Inject] private RunStore Runs { get; set; } = null!;
     [Inject] private RunWatch Watch { get; set; } = null!;
@@ -58,7 +55,7 @@ public sealed partial class BackupsPage
         await LoadCatalogAsync();
         try
         {
-            _diskProblem = await Targets.DiskProblemAsync(_cts.Token);
+            _diskProblem = await Targets.DiskProblemAsync(Disposing);
         }
         catch (DockerException)
         {
@@ -66,52 +63,21 @@ public sealed partial class BackupsPage
         }
 
         // Runs started anywhere (here, the API, a schedule, another instance) appear live; a prerender does not follow.
-        _watch = RendererInfo.IsInteractive ? Watch.Subscribe(OnRunsChanged) : null;
-    }
-
-    private void OnRunsChanged(IReadOnlySet<string> kinds)
-    {
-        if (kinds.Contains(BackupRunner.Kind))
-        {
-            _ = InvokeAsync(RefreshAsync);
-        }
+        Follow(Watch.Of(BackupRunner.Kind), RefreshAsync);
     }
 
     private async Task RefreshAsync()
     {
-        // One refresh at a time: a slow database must not pile them up.
-        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        if (await LoadRunsAsync())
         {
-            return;
-        }
-
-        try
-        {
-            if (await LoadRunsAsync())
-            {
-                await LoadCatalogAsync();
-            }
-
-            StateHasChanged();
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-            // The page closed.
-        }
-        catch (Exception ex)
-        {
-            await DispatchExceptionAsync(ex); // the page's error boundary shows it, as for an event handler
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _refreshing, 0);
+            await LoadCatalogAsync();
         }
     }
 
     /// <summary>Reads the history; true when a run this page followed has ended since (its backups are in the catalog now).</summary>
     private async Task<bool> LoadRunsAsync()
     {
-        _runs = await Runs.ListAsync(BackupRunner.Kind, 20, _cts.Token);
+        _runs = await Runs.ListAsync(BackupRunner.Kind, 20, Disposing);
         _now = DateTimeOffset.UtcNow;
         var ended = false;
         foreach (var run in _runs)
@@ -155,7 +121,7 @@ public sealed partial class BackupsPage
                 return;
             }
 
-            var runId = await Backups.StartAsync(request, AuditLog.ActorOf(user), _cts.Token);
+            var runId = await Backups.StartAsync(request, AuditLog.ActorOf(user), Disposing);
             Snackbar.Add($"Backup run {runId} queued.", Severity.Info);
             await LoadRunsAsync();
         }
@@ -172,7 +138,7 @@ public sealed partial class BackupsPage
     private async Task CancelAsync(string runId)
     {
         var user = (await Auth.GetAuthenticationStateAsync()).User;
-        if (await Cancels.RequestAsync(runId, BackupRunner.Kind, AuditLog.ActorOf(user), _cts.Token))
+        if (await Cancels.RequestAsync(runId, BackupRunner.Kind, AuditLog.ActorOf(user), Disposing))
         {
             Snackbar.Add("Cancelling: incomplete files are removed.", Severity.Warning);
         }
@@ -187,8 +153,8 @@ public sealed partial class BackupsPage
         _testingS3 = true;
         try
         {
-            using var target = (S3Target)await Targets.GetAsync(BackupTargets.S3, _cts.Token);
-            await target.ProbeAsync(_cts.Token);
+            using var target = (S3Target)await Targets.GetAsync(BackupTargets.S3, Disposing);
+            await target.ProbeAsync(Disposing);
             Snackbar.Add($"S3 works: a probe object was put, read back and deleted in {target.Store.Description}.", Severity.Success);
         }
         catch (BackupItemException ex)
@@ -205,8 +171,8 @@ public sealed partial class BackupsPage
     {
         try
         {
-            _diskRoot = await Targets.DiskRootAsync(_cts.Token);
-            _catalog = await Catalog.ListAsync(null, null, _cts.Token);
+            _diskRoot = await Targets.DiskRootAsync(Disposing);
+            _catalog = await Catalog.ListAsync(null, null, Disposing);
             _catalogError = null;
             (_chartLabels, _chartSeries, _chartUnit) = SizeChart(_catalog);
         }
@@ -242,12 +208,5 @@ public sealed partial class BackupsPage
             Data = sums[store].Select(b => Math.Round(b / divisor, 3)).ToArray(),
         }).ToList();
         return (times.Select(t => t.ToString("MM-dd HH:mm", Inv)).ToArray(), series, unit);
-    }
-
-    public void Dispose()
-    {
-        _watch?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using KoboConsole.Web.Infrastructure.Live;
+
 namespace KoboConsole.Web.Features.Backups;
 
 /// <summary>The start-up check of the configured S3 bucket (<see cref="S3StartupCheck"/>), for /readyz and the Backups page.</summary>
@@ -18,11 +20,14 @@ public sealed class S3Status
 
     public DateTimeOffset? CheckedAt { get; private set; }
 
-    public event Action? Changed;
+    private readonly ChangeFeed _changes = new();
+
+    /// <summary>Told after every report.</summary>
+    public ILiveFeed Changes => _changes;
 
     public void Report(States state, string? problem, DateTimeOffset? at)
     {
         (State, Problem, CheckedAt) = (state, problem, at);
-        Changed?.Invoke();
+        _changes.Raise();
     }
 }

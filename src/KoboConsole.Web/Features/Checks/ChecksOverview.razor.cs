@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using KoboConsole.Web.Infrastructure.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -11,12 +12,10 @@ public sealed partial class ChecksOverview
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly (string Label, int Hours)[] Ranges = [("24 h", 24), ("7 d", 24 * 7), ("30 d", 24 * 30)];
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(15);
-    private readonly CancellationTokenSource _cts = new();
     private CheckOverview? _overview;
     private DateTimeOffset _now;
     private int _hours = 24;
     private string? _error;
-    private Timer? _timer;
     private int _loading;
 
     [Inject]
@@ -50,7 +49,8 @@ public sealed partial class ChecksOverview
     protected override async Task OnInitializedAsync()
     {
         await LoadAsync();
-        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, Refresh, Refresh);
+        // The checks are written by whichever console instance leads them: read the table again every Refresh.
+        Follow(new TickFeed(Refresh, Time), LoadAsync);
     }
 
     private async Task SetRangeAsync(int hours)
@@ -59,15 +59,9 @@ public sealed partial class ChecksOverview
         await LoadAsync();
     }
 
-    private async Task TickAsync()
-    {
-        await LoadAsync();
-        StateHasChanged();
-    }
-
     private async Task LoadAsync()
     {
-        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _loading, 1) == 1)
+        if (Disposing.IsCancellationRequested || Interlocked.Exchange(ref _loading, 1) == 1)
         {
             return;
         }
@@ -76,8 +70,8 @@ public sealed partial class ChecksOverview
         {
             _now = Time.GetUtcNow();
             var from = _now.AddHours(-_hours);
-            var statuses = await Store.ListAsync(_cts.Token);
-            var history = await Store.HistoryAsync(null, null, from, _now, _cts.Token);
+            var statuses = await Store.ListAsync(Disposing);
+            var history = await Store.HistoryAsync(null, null, from, _now, Disposing);
             _overview = CheckOverview.Build(statuses, history, from, _now);
             _error = null;
         }
@@ -93,12 +87,5 @@ public sealed partial class ChecksOverview
         {
             Interlocked.Exchange(ref _loading, 0);
         }
-    }
-
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

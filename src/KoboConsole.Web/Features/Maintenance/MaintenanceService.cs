@@ -5,6 +5,7 @@ using KoboConsole.Web.Features.Maintenance.KoboInstall;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Live;
 using KoboConsole.Web.Infrastructure.Metrics;
 using KoboConsole.Web.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,13 @@ public sealed class MaintenanceService(
     public const string LeaseName = "maintenance-toggle";
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(10);
 
-    /// <summary>Raised after every toggle (the app bar chip refreshes).</summary>
-    public event Action? Changed;
+    private readonly ChangeFeed _toggled = new();
+
+    /// <summary>
+    /// Told when the maintenance state may have changed: after every toggle here, and with the
+    /// containers (a toggle by another instance or by kobo-install's own command).
+    /// </summary>
+    public ILiveFeed Changes => new AnyFeed(_toggled, live);
 
     public async Task<MaintenanceStatus> GetStatusAsync(CancellationToken cancellationToken) =>
         await StatusOfAsync(await discovery.DiscoverAsync(false, cancellationToken), cancellationToken);
@@ -173,7 +179,7 @@ public sealed class MaintenanceService(
             Log.ToggleFailed(logger, action, actor, message);
             await audit.WriteAsync(actor, action, target, "rolled back", Join(details, message), watch.Elapsed, CancellationToken.None);
             metrics.MaintenanceToggled(action, "rolled back", watch.Elapsed);
-            Changed?.Invoke();
+            _toggled.Raise();
             throw new MaintenanceSwitchException(message, true, ex);
         }
 
@@ -193,7 +199,7 @@ public sealed class MaintenanceService(
         await audit.WriteAsync(actor, action, target, "succeeded", checkedVia.Length == 0 ? details : Join(details, checkedVia), watch.Elapsed, CancellationToken.None);
         metrics.MaintenanceToggled(action, "succeeded", watch.Elapsed);
         await lease.DisposeAsync();
-        Changed?.Invoke();
+        _toggled.Raise();
         return await GetStatusAsync(CancellationToken.None);
     }
 

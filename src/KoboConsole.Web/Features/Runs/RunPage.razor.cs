@@ -5,13 +5,11 @@ namespace KoboConsole.Web.Features.Runs;
 /// <summary>One run (backup, restore, drill) with its items, its steps when it is a runbook, and its log; follows it live until it ends.</summary>
 public sealed partial class RunPage
 {
-    private readonly CancellationTokenSource _cts = new();
     private RunView? _run;
     private IReadOnlyList<RunStepView>? _steps;
     private DateTimeOffset _now = DateTimeOffset.UtcNow;
     private bool _loaded;
-    private IDisposable? _watch;
-    private int _refreshing;
+    private bool _following;
 
     [Parameter] public string RunId { get; set; } = "";
 
@@ -24,56 +22,19 @@ public sealed partial class RunPage
     protected override async Task OnParametersSetAsync()
     {
         await LoadAsync();
-        _watch ??= RendererInfo.IsInteractive ? Watch.Subscribe(OnRunsChanged) : null;
-    }
-
-    private void OnRunsChanged(IReadOnlySet<string> kinds)
-    {
-        if (_run is { } run && !RunStates.IsFinished(run.State) && kinds.Contains(run.Kind))
+        if (!_following)
         {
-            _ = InvokeAsync(RefreshAsync);
-        }
-    }
-
-    private async Task RefreshAsync()
-    {
-        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-            // The page closed.
-        }
-        catch (Exception ex)
-        {
-            await DispatchExceptionAsync(ex);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _refreshing, 0);
+            _following = true;
+            Follow(Watch.Where(kinds => _run is { } run && !RunStates.IsFinished(run.State) && kinds.Contains(run.Kind)), LoadAsync);
         }
     }
 
     private async Task LoadAsync()
     {
         // Run ids are letters and digits (RunStore); anything else is not looked up.
-        _run = RunId.Length is > 0 and <= 64 && RunId.All(char.IsAsciiLetterOrDigit) ? await Runs.GetAsync(RunId, _cts.Token) : null;
+        _run = RunId.Length is > 0 and <= 64 && RunId.All(char.IsAsciiLetterOrDigit) ? await Runs.GetAsync(RunId, Disposing) : null;
         _steps = _run is { } run ? Runbooks.FirstOrDefault(r => r.Kind == run.Kind)?.Steps(run) : null;
         _now = DateTimeOffset.UtcNow;
         _loaded = true;
-    }
-
-    public void Dispose()
-    {
-        _watch?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

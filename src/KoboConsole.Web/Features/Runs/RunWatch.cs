@@ -1,4 +1,5 @@
 using Dapper;
+using KoboConsole.Web.Infrastructure.Live;
 using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Runs;
@@ -46,6 +47,16 @@ public sealed class RunWatch(ConsoleDb db, ILogger<RunWatch> logger) : IAsyncDis
 
         return new Subscription(this, onChange);
     }
+
+    /// <summary>The runs of <paramref name="kinds"/> as a feed: told when one of them changed or is under way.</summary>
+    public ILiveFeed Of(params string[] kinds)
+    {
+        var wanted = new HashSet<string>(kinds, StringComparer.Ordinal);
+        return Where(changed => changed.Overlaps(wanted));
+    }
+
+    /// <summary>A feed told when <paramref name="matters"/> says the kinds that changed concern the follower.</summary>
+    public ILiveFeed Where(Func<IReadOnlySet<string>, bool> matters) => new KindFeed(this, matters);
 
     /// <summary>Reads the summary once; returns the kinds changed since <paramref name="last"/> (every kind when it is empty) and the summary read.</summary>
     internal async Task<(IReadOnlySet<string> Changed, Dictionary<string, Summary> Now)> PollAsync(IReadOnlyDictionary<string, Summary> last, CancellationToken cancellationToken)
@@ -166,5 +177,16 @@ public sealed class RunWatch(ConsoleDb db, ILogger<RunWatch> logger) : IAsyncDis
                 watch.Unsubscribe(onChange);
             }
         }
+    }
+
+    private sealed class KindFeed(RunWatch watch, Func<IReadOnlySet<string>, bool> matters) : ILiveFeed
+    {
+        public IDisposable Subscribe(Action onChange) => watch.Subscribe(changed =>
+        {
+            if (matters(changed))
+            {
+                onChange();
+            }
+        });
     }
 }

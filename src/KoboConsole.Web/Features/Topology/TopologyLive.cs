@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Infrastructure.Docker;
+using KoboConsole.Web.Infrastructure.Live;
 
 namespace KoboConsole.Web.Features.Topology;
 
@@ -17,7 +18,7 @@ public sealed record EventStreamState(string Host, bool Live, string? Error, Dat
 /// the host answers again everything is read again, so nothing that happened in between is
 /// missed. Starts with the first subscriber or API read (nobody looking costs nothing).
 /// </summary>
-public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, TimeProvider time, ILogger<TopologyLive> logger) : IAsyncDisposable
+public sealed class TopologyLive(TopologyService topology, IDockerHosts hosts, TimeProvider time, ILogger<TopologyLive> logger) : ILiveFeed, IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stop = new();

@@ -9,9 +9,6 @@ namespace KoboConsole.Web.Features.Topology;
 
 public sealed partial class TopologyPage
 {
-    private readonly CancellationTokenSource _cts = new();
-    private IDisposable? _subscription;
-    private int _renderQueued;
     private string? _service;
     private string? _containerId;
     private ContainerDetailView? _detail;
@@ -42,30 +39,8 @@ public sealed partial class TopologyPage
 
     private TopologyContainer? Selected => Live.Current.Containers.FirstOrDefault(c => c.Id == _containerId);
 
-    // Only an interactive render follows the live topology: a prerender is thrown away with its
-    // response, and a subscription made there would only notify a dead renderer.
-    protected override void OnInitialized() => _subscription = RendererInfo.IsInteractive ? Live.Subscribe(OnLiveChanged) : null;
-
-    // One render per burst: refreshes are already coalesced by TopologyLive; this drops notifications while a render waits.
-    private void OnLiveChanged()
-    {
-        if (Interlocked.Exchange(ref _renderQueued, 1) == 0)
-        {
-            try
-            {
-                _ = InvokeAsync(() =>
-                {
-                    Interlocked.Exchange(ref _renderQueued, 0);
-                    StateHasChanged();
-                });
-            }
-            catch
-            {
-                Interlocked.Exchange(ref _renderQueued, 0); // never leave the flag set with no render coming
-                throw;
-            }
-        }
-    }
+    // Renders after each refresh of the live topology (already coalesced by TopologyLive; the base drops notifications while a render waits).
+    protected override void OnInitialized() => Follow(Live);
 
     private Task SelectServiceAsync(string service)
     {
@@ -107,7 +82,7 @@ public sealed partial class TopologyPage
     {
         try
         {
-            _detail = await Topology.DetailAsync(container.Host, container.Id, container.Service, _cts.Token);
+            _detail = await Topology.DetailAsync(container.Host, container.Id, container.Service, Disposing);
             _detailError = null;
         }
         catch (DockerException ex)
@@ -144,7 +119,7 @@ public sealed partial class TopologyPage
         try
         {
             var user = AuthState is null ? null : (await AuthState).User;
-            var entry = await Actions.RunAsync(c, action, user is null ? "unknown" : AuditLog.ActorOf(user), _cts.Token);
+            var entry = await Actions.RunAsync(c, action, user is null ? "unknown" : AuditLog.ActorOf(user), Disposing);
             Snackbar.Add($"{c.Name} on {c.Host} is {entry.State}.", Severity.Success);
             await LoadDetailAsync(entry);
         }
@@ -160,11 +135,4 @@ public sealed partial class TopologyPage
 
     private string? SecondConfirmation(TopologyContainer c) =>
         ContainerActions.SecondConfirmation(c, Live.Current.Containers, Environment.GetEnvironmentVariable("HOSTNAME"));
-
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
-    }
 }

@@ -12,7 +12,6 @@ namespace KoboConsole.Web.Features.Upgrades;
 /// <summary>The PostgreSQL upgrade page (admins): pre-flight, prepare, then switch, roll back or retire, with the latest run's log.</summary>
 public sealed partial class UpgradesPage
 {
-    private readonly CancellationTokenSource _cts = new();
     private string? _image;
     private string? _reason;
     private string? _typed;
@@ -21,11 +20,11 @@ public sealed partial class UpgradesPage
     private PostgresUpgradePlan? _plan;
     private UpgradeRecord? _record;
     private RunView? _run;
-    private Timer? _timer;
 
     [Inject] private UpgradeService Upgrades { get; set; } = null!;
     [Inject] private RestoreService Restores { get; set; } = null!;
     [Inject] private RunStore Runs { get; set; } = null!;
+    [Inject] private RunWatch Watch { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private AuthenticationStateProvider Auth { get; set; } = null!;
 
@@ -34,27 +33,17 @@ public sealed partial class UpgradesPage
     protected override async Task OnInitializedAsync()
     {
         await RefreshAsync();
-        _timer = new Timer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-    }
-
-    private async Task TickAsync()
-    {
-        if (_cts.IsCancellationRequested || _run is null || RunStates.IsFinished(_run.State))
-        {
-            return;
-        }
-
-        await RefreshAsync();
-        StateHasChanged();
+        // An upgrade started here, by the API or by another instance shows live (decision 0031).
+        Follow(Watch.Of(UpgradeRunner.Kind), RefreshAsync);
     }
 
     private async Task RefreshAsync()
     {
-        var recent = await Runs.ListAsync(UpgradeRunner.Kind, 20, _cts.Token);
-        _run = recent.Count > 0 ? await Runs.GetAsync(recent[0].Id, _cts.Token) : null;
+        var recent = await Runs.ListAsync(UpgradeRunner.Kind, 20, Disposing);
+        _run = recent.Count > 0 ? await Runs.GetAsync(recent[0].Id, Disposing) : null;
         foreach (var run in recent)
         {
-            if (await Upgrades.GetAsync(run.Id, _cts.Token) is { } record)
+            if (await Upgrades.GetAsync(run.Id, Disposing) is { } record)
             {
                 _record = record;
                 break;
@@ -73,7 +62,7 @@ public sealed partial class UpgradesPage
                 return;
             }
 
-            _plan = await Upgrades.PreflightAsync(new PostgresPreflightRequest(_image!.Trim(), null, _reason), _cts.Token);
+            _plan = await Upgrades.PreflightAsync(new PostgresPreflightRequest(_image!.Trim(), null, _reason), Disposing);
             _phrase = _plan.ConfirmPhrase;
         }
         catch (Exception ex) when (ex is UpgradeRefusedException or DockerException or RestoreStepException)
@@ -87,16 +76,16 @@ public sealed partial class UpgradesPage
     }
 
     private async Task StartAsync() => await GuardAsync(async actor =>
-        await Upgrades.StartAsync(new StartPostgresUpgradeRequest(_image, null, _typed, _reason), actor, _cts.Token), "Upgrade queued: preparing the new data directory.");
+        await Upgrades.StartAsync(new StartPostgresUpgradeRequest(_image, null, _typed, _reason), actor, Disposing), "Upgrade queued: preparing the new data directory.");
 
     private async Task ActAsync(string action) => await GuardAsync(async actor =>
-        await Upgrades.ActAsync(_record!.RunId, action, _typed, actor, _cts.Token), $"{action} queued.");
+        await Upgrades.ActAsync(_record!.RunId, action, _typed, actor, Disposing), $"{action} queued.");
 
     private async Task GuardAsync(Func<string, Task<string?>> start, string done)
     {
         try
         {
-            _phrase = await Restores.ConfirmPhraseAsync(_cts.Token);
+            _phrase = await Restores.ConfirmPhraseAsync(Disposing);
             var actor = AuditLog.ActorOf((await Auth.GetAuthenticationStateAsync()).User);
             await start(actor);
             Snackbar.Add(done, Severity.Success);
@@ -108,12 +97,5 @@ public sealed partial class UpgradesPage
         {
             Snackbar.Add(ex.Message, Severity.Error);
         }
-    }
-
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

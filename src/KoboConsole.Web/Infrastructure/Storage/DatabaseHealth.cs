@@ -1,3 +1,5 @@
+using KoboConsole.Web.Infrastructure.Live;
+
 namespace KoboConsole.Web.Infrastructure.Storage;
 
 /// <summary>
@@ -10,9 +12,12 @@ public sealed class DatabaseHealth
 
     public DateTimeOffset? Since { get; private set; }
 
-    public event Action? Changed;
+    private readonly ChangeFeed _changes = new();
 
-    /// <summary>Records a check; raises <see cref="Changed"/> only when reachability flips.</summary>
+    /// <summary>Told when reachability flips.</summary>
+    public ILiveFeed Changes => _changes;
+
+    /// <summary>Records a check; tells <see cref="Changes"/> only when reachability flips.</summary>
     public void Report(bool reachable, DateTimeOffset at)
     {
         if (reachable == Reachable)
@@ -21,6 +26,6 @@ public sealed class DatabaseHealth
         }
 
         (Reachable, Since) = (reachable, at);
-        Changed?.Invoke();
+        _changes.Raise();
     }
 }

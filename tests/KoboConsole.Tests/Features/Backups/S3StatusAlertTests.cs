@@ -1,5 +1,6 @@
 using Bunit;
 using KoboConsole.Web.Features.Backups;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KoboConsole.Tests.Features.Backups;
@@ -8,7 +9,11 @@ public sealed class S3StatusAlertTests : MudComponentTest
 {
     private readonly S3Status _status = new();
 
-    public S3StatusAlertTests() => Ctx.Services.AddSingleton(_status);
+    public S3StatusAlertTests()
+    {
+        Ctx.Services.AddSingleton(_status);
+        Ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // a live circuit: the component follows its feed
+    }
 
     [Theory]
     [InlineData(S3Status.States.NotConfigured)]

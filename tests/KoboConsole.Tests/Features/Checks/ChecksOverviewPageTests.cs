@@ -1,6 +1,7 @@
 using Bunit;
 using KoboConsole.Web.Features.Checks;
 using KoboConsole.Web.Infrastructure.Storage;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ public sealed class ChecksOverviewPageTests : MudComponentTest
         Ctx.Services.AddSingleton(_store);
         Ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         Ctx.Services.AddSingleton<IOptionsMonitor<ChecksOptions>>(new StaticOptions(new ChecksOptions()));
+        Ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // a live circuit: the component follows its feed
     }
 
     public override async Task DisposeAsync()

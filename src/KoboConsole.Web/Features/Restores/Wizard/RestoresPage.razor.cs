@@ -14,7 +14,6 @@ namespace KoboConsole.Web.Features.Restores.Wizard;
 /// </summary>
 public sealed partial class RestoresPage
 {
-    private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private IReadOnlyList<BackupSet> _sets = [];
     private string? _catalogError;
@@ -27,8 +26,6 @@ public sealed partial class RestoresPage
     private IReadOnlyList<RunView> _history = [];
     private RestoreResultResponse? _result;
     private DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private IDisposable? _watch;
-    private int _refreshing;
 
     [Inject] private BackupCatalog Catalog { get; set; } = null!;
     [Inject] private RestoreService Restores { get; set; } = null!;
@@ -40,7 +37,7 @@ public sealed partial class RestoresPage
 
     protected override async Task OnInitializedAsync()
     {
-        _history = await Runs.ListAsync(RestoreRunner.Kind, 10, _cts.Token);
+        _history = await Runs.ListAsync(RestoreRunner.Kind, 10, Disposing);
         var latest = _history.Count > 0 ? _history[0] : null;
         if (latest is not null && !RunStates.IsFinished(latest.State))
         {
@@ -52,68 +49,38 @@ public sealed partial class RestoresPage
         }
 
         // A restore started anywhere (another tab, the API, another instance) shows here live (decision 0027).
-        _watch = RendererInfo.IsInteractive ? Watch.Subscribe(OnRunsChanged) : null;
-    }
-
-    private void OnRunsChanged(IReadOnlySet<string> kinds)
-    {
-        if (kinds.Contains(RestoreRunner.Kind))
-        {
-            _ = InvokeAsync(RefreshAsync);
-        }
+        Follow(Watch.Of(RestoreRunner.Kind), RefreshAsync);
     }
 
     private async Task RefreshAsync()
     {
-        // One refresh at a time; a finished run shown stays as it is (its result and rollback were read when it ended).
-        if (_cts.IsCancellationRequested || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        // A finished run shown stays as it is (its result and rollback were read when it ended).
+        _now = DateTimeOffset.UtcNow;
+        _history = await Runs.ListAsync(RestoreRunner.Kind, 10, Disposing);
+        if (_run is not null)
         {
-            return;
-        }
-
-        try
-        {
-            _now = DateTimeOffset.UtcNow;
-            _history = await Runs.ListAsync(RestoreRunner.Kind, 10, _cts.Token);
-            if (_run is not null)
+            if (!RunStates.IsFinished(_run.State))
             {
-                if (!RunStates.IsFinished(_run.State))
-                {
-                    await ShowRunAsync(_run.Id);
-                }
+                await ShowRunAsync(_run.Id);
             }
-            else if (!_starting && _history is [{ } latest, ..] && !RunStates.IsFinished(latest.State))
-            {
-                await ShowRunAsync(latest.Id);
-            }
-
-            StateHasChanged();
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        else if (!_starting && _history is [{ } latest, ..] && !RunStates.IsFinished(latest.State))
         {
-            // The page closed.
-        }
-        catch (Exception ex)
-        {
-            await DispatchExceptionAsync(ex);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _refreshing, 0);
+            await ShowRunAsync(latest.Id);
         }
     }
 
     private async Task ShowRunAsync(string runId)
     {
-        _run = await Runs.GetAsync(runId, _cts.Token);
-        _result = _run is not null && RunStates.IsFinished(_run.State) ? await Restores.ResultAsync(runId, _cts.Token) : null;
+        _run = await Runs.GetAsync(runId, Disposing);
+        _result = _run is not null && RunStates.IsFinished(_run.State) ? await Restores.ResultAsync(runId, Disposing) : null;
     }
 
     private async Task LoadCatalogAsync()
     {
         try
         {
-            _sets = BackupSet.Group(await Catalog.ListAsync(null, null, _cts.Token));
+            _sets = BackupSet.Group(await Catalog.ListAsync(null, null, Disposing));
             _catalogError = null;
         }
         catch (Exception ex) when (ex is BackupItemException or IOException or UnauthorizedAccessException)
@@ -159,7 +126,7 @@ public sealed partial class RestoresPage
         _checking = true;
         try
         {
-            _plan = await Restores.PreflightAsync(new PreflightRequest(_selected.ToList(), true, _accept, _acceptReplication), _cts.Token);
+            _plan = await Restores.PreflightAsync(new PreflightRequest(_selected.ToList(), true, _accept, _acceptReplication), Disposing);
         }
         catch (Exception ex) when (ex is RestoreStepException or BackupItemException or IOException)
         {
@@ -190,7 +157,7 @@ public sealed partial class RestoresPage
         try
         {
             var user = (await Auth.GetAuthenticationStateAsync()).User;
-            var runId = await Restores.StartAsync(request, AuditLog.ActorOf(user), _cts.Token);
+            var runId = await Restores.StartAsync(request, AuditLog.ActorOf(user), Disposing);
             Snackbar.Add($"Restore run {runId} queued.", Severity.Info);
             await ShowRunAsync(runId);
         }
@@ -209,7 +176,7 @@ public sealed partial class RestoresPage
     private async Task CancelAsync(string runId)
     {
         var user = (await Auth.GetAuthenticationStateAsync()).User;
-        if (await Cancels.RequestAsync(runId, RestoreRunner.Kind, AuditLog.ActorOf(user), _cts.Token))
+        if (await Cancels.RequestAsync(runId, RestoreRunner.Kind, AuditLog.ActorOf(user), Disposing))
         {
             Snackbar.Add("Stopping the restore: maintenance stays on, and the rollback to the safety backup is offered when it has stopped.", Severity.Warning);
         }
@@ -224,12 +191,5 @@ public sealed partial class RestoresPage
         (_run, _result, _plan, _accept, _acceptReplication) = (null, null, null, false, false);
         _selected.Clear();
         await LoadCatalogAsync();
-    }
-
-    public void Dispose()
-    {
-        _watch?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

@@ -1,10 +1,11 @@
+using KoboConsole.Web.Infrastructure.Live;
 namespace KoboConsole.Web.Features.Topology.Health;
 
 /// <summary>
 /// Runs the probes every minute, and on demand, only while at least one page watches: the first
 /// subscriber starts the loop, the last one to leave stops it.
 /// </summary>
-public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimeProvider time, ILogger<HealthWatch> logger) : IDisposable
+public sealed class HealthWatch(ServiceHealth health, TopologyLive live, TimeProvider time, ILogger<HealthWatch> logger) : ILiveFeed, IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
