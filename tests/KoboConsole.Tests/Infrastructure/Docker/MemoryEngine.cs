@@ -1,0 +1,351 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using KoboConsole.Web.Infrastructure.Docker;
+
+namespace KoboConsole.Tests.Infrastructure.Docker;
+
+/// <summary>
+/// An in-memory Docker engine for the fast tier: containers that are created, started, stopped,
+/// renamed by creation, removed, connected to networks and given files, with the events a real
+/// engine sends. A test shapes it (<see cref="Add"/>), makes an operation slow or failing
+/// (<see cref="When"/>), and reads what happened (<see cref="Calls"/>, <see cref="InFlight"/>). What
+/// it cannot do (execs, logs) is refused with a <see cref="DockerOperationException"/>, as a
+/// daemon refuses. Real behaviour stays proven by the integration tests against a real engine.
+/// </summary>
+internal sealed class MemoryEngine(string name = "main") : IContainerEngine
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Box> _containers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetworkSummary> _networks = new(StringComparer.Ordinal);
+    private readonly List<Channel<EngineEvent>> _watchers = [];
+    private readonly ConcurrentDictionary<(string Op, string Name), Func<CancellationToken, Task>> _hooks = new();
+    private int _next;
+    private int _inFlight;
+
+    public string Name => name;
+
+    public string Endpoint => $"memory://{name}";
+
+    /// <summary>Every state-changing call as <c>op name</c>, in order.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    /// <summary>The most stop/start calls that were under way at once.</summary>
+    public int MaxInFlight { get; private set; }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The stop timeout each stop call was given, by container name.</summary>
+    public ConcurrentDictionary<string, TimeSpan?> StopTimeouts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A container as a compose project made it; returns its id.</summary>
+    public string Add(string containerName, bool running = true, IReadOnlyDictionary<string, string>? labels = null, int? stopTimeoutSeconds = null,
+        IReadOnlyList<string>? networks = null, IReadOnlyList<PortMapping>? ports = null, string image = "kobotoolbox/stand-in")
+    {
+        lock (_lock)
+        {
+            var id = NewId();
+            _containers[id] = new Box(id, containerName, image, labels ?? new Dictionary<string, string>(), running, stopTimeoutSeconds,
+                [.. (networks ?? []).Select(n => new NetworkAttachment(n, "net-" + n, [], null))], [.. ports ?? []], [], null);
+            return id;
+        }
+    }
+
+    /// <summary>Runs <paramref name="hook"/> before <paramref name="op"/> (create, start, stop, remove, put) of the container named <paramref name="containerName"/>: a delay, a gate, or a throw.</summary>
+    public void When(string op, string containerName, Func<CancellationToken, Task> hook) => _hooks[(op, containerName)] = hook;
+
+    public bool IsRunning(string containerName) => Find(containerName)?.Running ?? false;
+
+    public bool Exists(string containerName) => Find(containerName) is not null;
+
+    /// <summary>The files put into a container, by path (the tar as sent).</summary>
+    public IReadOnlyDictionary<string, byte[]> Files(string containerName) => Find(containerName)?.Files ?? new Dictionary<string, byte[]>();
+
+    public ContainerSpec? SpecOf(string containerName) => Find(containerName)?.Spec;
+
+    public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new EngineInfo("20.10.24", "1.41", "1.12", "linux", "x86_64", "6.1.0"));
+
+    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(ContainerQuery query, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<ContainerSummary>>([.. _containers.Values
+                .Where(c => query.All || c.Running)
+                .Where(c => query.Labels.All(f => c.Labels.TryGetValue(f.Key, out var v) && (f.Value is null || f.Value == v)))
+                .Select(c => new ContainerSummary(c.Id, ["/" + c.Name], c.Image, c.State, c.Running ? "Up 1 minute" : "Exited (0) 1 minute ago",
+                    c.Labels, DateTimeOffset.UnixEpoch, c.Ports, c.Networks))]);
+        }
+    }
+
+    public Task<ContainerDetails> InspectContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var c = Get(id);
+            return Task.FromResult(new ContainerDetails(c.Id, c.Name, c.Image, "sha256:" + c.Image.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+                c.State, c.Running, 0, new HealthInfo("none", 0, null, null, null), 0, DateTimeOffset.UnixEpoch, c.Running ? DateTimeOffset.UnixEpoch : null, null, false,
+                c.Spec?.Cmd ?? [], c.Spec?.Env ?? [], c.Labels, [], c.Networks, c.Ports, c.Spec?.ExtraHosts ?? [], c.StopTimeoutSeconds));
+        }
+    }
+
+    public async IAsyncEnumerable<EngineEvent> StreamEventsAsync(EventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<EngineEvent>();
+        lock (_lock)
+        {
+            _watchers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _watchers.Remove(channel);
+            }
+        }
+    }
+
+    public IAsyncEnumerable<LogLine> ReadLogsAsync(string id, LogQuery query, CancellationToken cancellationToken) => throw Refused();
+
+    public Task<IExecSession> StartExecAsync(string id, ExecSpec spec, CancellationToken cancellationToken) => Task.FromException<IExecSession>(Refused());
+
+    public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> cmd, CancellationToken cancellationToken) => Task.FromException<ExecResult>(Refused());
+
+    public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Get(id).Files.TryGetValue(path, out var tar)
+                ? Task.FromResult<Stream>(new MemoryStream(tar, writable: false))
+                : Task.FromException<Stream>(new DockerOperationException(name, "read an archive", 404, $"Could not find the file {path} in container {id}"));
+        }
+    }
+
+    public async Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken)
+    {
+        var box = Lookup(id);
+        await HookAsync("put", box.Name, cancellationToken);
+        using var copy = new MemoryStream();
+        await tar.CopyToAsync(copy, cancellationToken);
+        lock (_lock)
+        {
+            Get(id).Files[path] = copy.ToArray();
+        }
+
+        Calls.Enqueue($"put {box.Name}");
+    }
+
+    public async Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var containerName = spec.Name ?? "c" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await HookAsync("create", containerName, cancellationToken);
+        string id;
+        lock (_lock)
+        {
+            if (_containers.Values.Any(c => c.Name == containerName))
+            {
+                throw new DockerOperationException(name, "create a container", 409, $"Conflict. The container name \"/{containerName}\" is already in use");
+            }
+
+            id = NewId();
+            _containers[id] = new Box(id, containerName, spec.Image, spec.Labels, false, null,
+                [.. spec.Networks.Select(n => new NetworkAttachment(n.Name, "net-" + n.Name, n.Aliases ?? [], null))],
+                [.. spec.Ports.Select(p => new PortMapping(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol))], [], spec);
+        }
+
+        Calls.Enqueue($"create {containerName}");
+        Publish("create", id, containerName);
+        return id;
+    }
+
+    public Task StartContainerAsync(string id, CancellationToken cancellationToken) => ChangeAsync("start", id, null, true, cancellationToken);
+
+    public Task StopContainerAsync(string id, TimeSpan? timeout, CancellationToken cancellationToken) => ChangeAsync("stop", id, timeout, false, cancellationToken);
+
+    public async Task RestartContainerAsync(string id, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        await StopContainerAsync(id, timeout, cancellationToken);
+        await StartContainerAsync(id, cancellationToken);
+    }
+
+    public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => RemoveContainerAsync(id, force, false, cancellationToken);
+
+    public async Task RemoveContainerAsync(string id, bool force, bool removeVolumes, CancellationToken cancellationToken)
+    {
+        var box = Lookup(id);
+        await HookAsync("remove", box.Name, cancellationToken);
+        lock (_lock)
+        {
+            if (box.Running && !force)
+            {
+                throw new DockerOperationException(name, "remove a container", 409, $"You cannot remove a running container {id}. Stop the container before attempting removal or force remove");
+            }
+
+            _containers.Remove(box.Id);
+        }
+
+        Calls.Enqueue($"remove {box.Name}");
+        Publish("destroy", box.Id, box.Name);
+    }
+
+    public Task<IReadOnlyList<NetworkSummary>> ListNetworksAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<NetworkSummary>>([.. _networks.Values]);
+        }
+    }
+
+    public Task<string> CreateNetworkAsync(string networkName, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+        CreateNetworkAsync(networkName, labels, false, cancellationToken);
+
+    public Task<string> CreateNetworkAsync(string networkName, IReadOnlyDictionary<string, string> labels, bool isInternal, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _networks[networkName] = new NetworkSummary("net-" + networkName, networkName, "bridge", "local", labels);
+            return Task.FromResult("net-" + networkName);
+        }
+    }
+
+    public Task RemoveNetworkAsync(string network, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _networks.Remove(network);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task ConnectNetworkAsync(string network, string id, IReadOnlyList<string> aliases, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var c = Get(id);
+            c.Networks = [.. c.Networks.Where(n => n.Name != network), new NetworkAttachment(network, "net-" + network, aliases, null)];
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task DisconnectNetworkAsync(string network, string id, bool force, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var c = Get(id);
+            c.Networks = [.. c.Networks.Where(n => n.Name != network)];
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task ChangeAsync(string op, string id, TimeSpan? timeout, bool running, CancellationToken cancellationToken)
+    {
+        var box = Lookup(id);
+        var now = Interlocked.Increment(ref _inFlight);
+        lock (_lock)
+        {
+            MaxInFlight = Math.Max(MaxInFlight, now);
+        }
+
+        try
+        {
+            if (op == "stop")
+            {
+                StopTimeouts[box.Name] = timeout;
+            }
+
+            await HookAsync(op, box.Name, cancellationToken);
+            lock (_lock)
+            {
+                Get(id).Running = running;
+            }
+
+            Calls.Enqueue($"{op} {box.Name}");
+            Publish(op == "stop" ? "die" : op, box.Id, box.Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HookAsync(string op, string containerName, CancellationToken cancellationToken)
+    {
+        if (_hooks.TryGetValue((op, containerName), out var hook))
+        {
+            await hook(cancellationToken);
+        }
+
+        await Task.Yield(); // never complete synchronously: callers that run many at once really overlap
+    }
+
+    private void Publish(string action, string id, string containerName)
+    {
+        var e = new EngineEvent("container", action, id, new Dictionary<string, string> { ["name"] = containerName }, DateTimeOffset.UtcNow);
+        lock (_lock)
+        {
+            foreach (var w in _watchers)
+            {
+                w.Writer.TryWrite(e);
+            }
+        }
+    }
+
+    private Box Lookup(string id)
+    {
+        lock (_lock)
+        {
+            return Get(id);
+        }
+    }
+
+    // By id, id prefix or name, as Docker resolves them.
+    private Box Get(string id) =>
+        _containers.TryGetValue(id, out var box) ? box
+        : _containers.Values.FirstOrDefault(c => c.Name == id.TrimStart('/') || (id.Length >= 6 && c.Id.StartsWith(id, StringComparison.Ordinal)))
+          ?? throw new ContainerNotFoundException(name, id);
+
+    private Box? Find(string containerName)
+    {
+        lock (_lock)
+        {
+            return _containers.Values.FirstOrDefault(c => c.Name == containerName);
+        }
+    }
+
+    private string NewId() => Convert.ToHexStringLower(BitConverter.GetBytes(Interlocked.Increment(ref _next) * 2654435761L)) + new string('0', 48);
+
+    private DockerOperationException Refused([CallerMemberName] string method = "") => new(name, method, null, "not part of the in-memory engine");
+
+    private sealed class Box(string id, string name, string image, IReadOnlyDictionary<string, string> labels, bool running, int? stopTimeoutSeconds,
+        IReadOnlyList<NetworkAttachment> networks, IReadOnlyList<PortMapping> ports, Dictionary<string, byte[]> files, ContainerSpec? spec)
+    {
+        public string Id { get; } = id;
+        public string Name { get; } = name;
+        public string Image { get; } = image;
+        public IReadOnlyDictionary<string, string> Labels { get; } = labels;
+        public bool Running { get; set; } = running;
+        public string State => Running ? "running" : "exited";
+        public int? StopTimeoutSeconds { get; } = stopTimeoutSeconds;
+        public IReadOnlyList<NetworkAttachment> Networks { get; set; } = networks;
+        public IReadOnlyList<PortMapping> Ports { get; } = ports;
+        public Dictionary<string, byte[]> Files { get; } = files;
+        public ContainerSpec? Spec { get; } = spec;
+    }
+}
+
+/// <summary>Several in-memory engines as the console's Docker hosts.</summary>
+internal sealed class MemoryHosts(params MemoryEngine[] engines) : IDockerHosts
+{
+    public IReadOnlyList<IContainerEngine> All => engines;
+
+    public IContainerEngine Get(string hostName) =>
+        engines.FirstOrDefault(e => e.Name == hostName) ?? throw new UnknownDockerHostException(hostName, engines.Select(e => e.Name));
+}
