@@ -280,6 +280,37 @@ internal static class StackPool
     }
 
     /// <summary>
+    /// The stack with the host port nginx publishes now. The test bed publishes nginx on an
+    /// ephemeral port, which Docker picks again whenever nginx is stopped and started (maintenance
+    /// turned on and off, a stack operation): the stack is as new on its new port, so the pool
+    /// lends it with that port instead of taking it down.
+    /// </summary>
+    public static async Task<StackInfo> WithNginxPortNowAsync(StackInfo stack, CancellationToken cancellationToken)
+    {
+        if (stack.NginxPort <= 0 || !stack.Containers.TryGetValue("nginx", out var nginx))
+        {
+            return stack;
+        }
+
+        var port = await ScriptRunner.DockerAsync(stack.FrontendDocker, ["port", nginx, "80/tcp"], cancellationToken);
+        var published = port.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (port.ExitCode != 0 || published is null
+            || !int.TryParse(published[(published.LastIndexOf(':') + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var now)
+            || now == stack.NginxPort)
+        {
+            return stack; // unchanged, or not published: WhyNotReusableAsync says so
+        }
+
+        var values = new Dictionary<string, string>(stack.Values, StringComparer.Ordinal)
+        {
+            ["nginx_port"] = now.ToString(CultureInfo.InvariantCulture),
+            ["nginx_url"] = $"http://127.0.0.1:{now.ToString(CultureInfo.InvariantCulture)}/",
+        };
+        Note($"{stack.Stack}: nginx publishes port {now} now (was {stack.NginxPort})");
+        return stack with { NginxPort = now, Values = values };
+    }
+
+    /// <summary>
     /// Null when the stack is as a new one would be: its own files unchanged, exactly its own
     /// containers, all running, nginx on the port it published at first serving kpi (not the
     /// maintenance page), and kobo's databases with their first tables (tables a test added are

@@ -97,6 +97,7 @@ public sealed class TestBedFixture : IAsyncLifetime
         string? why;
         try
         {
+            stack = await StackPool.WithNginxPortNowAsync(stack, CancellationToken.None);
             why = await StackPool.WhyNotReusableAsync(stack, CancellationToken.None);
         }
         catch (Exception ex) when (ex is TimeoutException or HttpRequestException or InvalidOperationException or OperationCanceledException)
