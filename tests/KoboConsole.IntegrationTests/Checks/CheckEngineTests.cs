@@ -103,11 +103,15 @@ public sealed class CheckEngineTests(TestBedFixture fixture)
         var connections = await bed.UntilAsync(CheckKinds.PostgresConnections, postgres, Read, Settle);
         var backups = await bed.UntilAsync(CheckKinds.Disk, "backups@disk", Read, Settle);
         var somaxconn = await bed.UntilAsync(CheckKinds.HostKernel, "somaxconn@main", Read, Settle);
+        var dockerRoot = await bed.UntilAsync(CheckKinds.Disk, "docker-root@main", Read, Settle);
+        var kobocatMedia = await bed.UntilAsync(CheckKinds.Disk, "kobocat_media@main", Read, Settle);
 
         Assert.Matches(@"PostgreSQL's data \(/var/lib/postgresql/data in .+\): \d+ % used, .+ free of .+; not enough samples yet", disk.Message);
         Assert.Matches(@"uses .+(maxmemory|no maxmemory)", memory.Message);
         Assert.Matches(@"has [1-9]\d* of max_connections [1-9]\d* connections", connections.Message);
         Assert.Contains("the disk backup target", backups.Message, StringComparison.Ordinal);
+        Assert.Matches(@"Docker's data root \(images, containers, container logs\) \(/ in .+\): \d+ % used", dockerRoot.Message);
+        Assert.Matches(@"KoBoCAT's media \(submission attachments\) \(/srv/src/kobocat/media in .+\): \d+ % used", kobocatMedia.Message);
         // The running server's tcp-backlog (CONFIG GET with the container's own password), not the default assumed.
         Assert.Matches(@"net\.core\.somaxconn is \d+ in .+ below Redis's running tcp-backlog 511", somaxconn.Message);
         Assert.Contains(await bed.Store.ListAsync(CancellationToken.None), s => s.Check == CheckKinds.LogRotation && s.Target == redis);

@@ -22,6 +22,14 @@ public sealed class CapacityChecks(IDockerHosts hosts, IRedisProbe redis, IPostg
         ("kpi", "/srv/src/kpi/media", "kpi's media (attachments)", "Grow the disk holding kobo's .vols folder, or move media to object storage."),
     ];
 
+    /// <summary>KoBoCAT's submission attachments: mounted by kpi in current kobo-docker, by kobocat in older ones. Checked where mounted.</summary>
+    private static readonly (string Service, string Path, string What, string Advice) KobocatMedia =
+        ("kobocat_media", "/srv/src/kobocat/media", "KoBoCAT's media (submission attachments)", "Grow the disk holding kobo's .vols folder, or move media to object storage.");
+
+    private static readonly (string Service, string Path, string What, string Advice) DockerRoot =
+        ("docker-root", "/", "Docker's data root (images, containers, container logs)",
+         "Free space with docker image prune and docker container prune, cap container logs (log rotation check), or grow the disk.");
+
     public async Task<IReadOnlyList<CheckResult>> RunAsync(TopologyView view, ChecksOptions o, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var results = new List<CheckResult>();
@@ -44,10 +52,24 @@ public sealed class CapacityChecks(IDockerHosts hosts, IRedisProbe redis, IPostg
                 results.Add(await VolumeAsync(c, target, v, o, now, cancellationToken));
             }
 
+            // Several containers mount it (kpi and the workers): read it once per host, named by the host so its history holds.
+            if (details.Mounts.Any(m => m.Destination == KobocatMedia.Path) && results.All(r => r.Target != $"{KobocatMedia.Service}@{c.Host}"))
+            {
+                results.Add(await VolumeAsync(c, c.Host, KobocatMedia, o, now, cancellationToken));
+            }
+
             if (c.Service is "redis_main" or "redis_cache" or "postgres")
             {
                 results.Add(await ServerAsync(c, target, details, o, cancellationToken));
             }
+        }
+
+        // Docker's data root (images, containers' own layers, their json-file logs): a container's root
+        // filesystem is an overlay whose upper layer lives there, so df of / in any running container
+        // of the host reads that disk. Once per host.
+        foreach (var c in view.Containers.Where(c => c.State == "running").DistinctBy(c => c.Host))
+        {
+            results.Add(await VolumeAsync(c, c.Host, DockerRoot, o, now, cancellationToken));
         }
 
         // The kernel is the host's: read it once per host, through a Redis container (whose somaxconn is the one Redis sees).
