@@ -92,7 +92,7 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
     }
 
     /// <summary>kpi's page through nginx's published port, within a minute (nginx started last resolves kpi again).</summary>
-    private static async Task KpiServedAsync(StackInfo stack)
+    internal static async Task KpiServedAsync(StackInfo stack)
     {
         var port = (await BackupHarness.DockerAsync("port", stack.Containers["nginx"], "80/tcp")).StdOut.Split('\n')[0].Trim().Split(':')[^1];
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
