@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kobo-shaped stacks for the console's integration tests, built with plain `docker run` (no
 # compose tool here) and labelled exactly as Docker Compose labels its containers.
-#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary WORDS] [--tls-proxy]
+#   stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary WORDS] [--tls-proxy] [--image SERVICE=IMAGE]...
+#     --image: run SERVICE from IMAGE instead of the test bed's (e.g. a tag of it, to test image updates).
 #     --postgres-secondary primary/secondary | master/slave (any case; current and prefixed only):
 #     a second PostgreSQL, a streaming-replication standby of the stack's own, on a second engine.
 #   stack.sh down <stack-id>
@@ -24,7 +25,7 @@ IMG_MONGO=kobo-testbed/mongo:latest
 COMPOSE_V2_VERSION=2.29.7
 COMPOSE_V1_VERSION=1.29.2
 
-usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary primary/secondary|master/slave] [--tls-proxy] | down <stack-id> | down-all"; }
+usage() { die "usage: stack.sh up <current|legacy|prefixed|multihost> <stack-id> [--prefix P] [--postgres-secondary primary/secondary|master/slave] [--tls-proxy] [--image SERVICE=IMAGE] | down <stack-id> | down-all"; }
 
 dk() { local h="$1"; shift; docker -H "$h" "$@"; }
 
@@ -39,6 +40,7 @@ ctr_name() { # ctr_name <project> <service>: Compose v2 joins with '-', v1 with 
 # image_id <host> <image>: sets IMAGE_ID, asked once per engine and image (a docker call costs
 # a second when several stacks come up at once). Not in a subshell, so the memo stays.
 declare -A IMAGE_IDS=()
+declare -A IMAGE_FOR=() # --image SERVICE=IMAGE
 image_id() {
   local key="$1 $2"
   [ -n "${IMAGE_IDS[$key]:-}" ] || IMAGE_IDS[$key]="$(dk "$1" image inspect -f '{{.Id}}' "$2")"
@@ -55,6 +57,7 @@ run_ctr() {
   [ "${1:-}" = "--" ] && shift
   cmd=("$@")
   local name hash first=1 net spec alias
+  image="${IMAGE_FOR[$service]:-$image}"
   name="${RUN_NAME:-$(ctr_name "$project" "$service")}"
   # Compose hashes the service's resolved config; any stable digest of ours does the same job.
   hash="$(printf '%s\n' "$image" "${args[@]}" "${cmd[@]}" | sha256sum | cut -d' ' -f1)"
@@ -275,6 +278,10 @@ cmd_up() {
       --postgres-secondary) roles="${2:-}"; shift ;;
       --postgres-secondary=*) roles="${1#--postgres-secondary=}" ;;
       --tls-proxy) tls=1 ;;
+      --image)
+        [[ "${2:-}" =~ ^[a-z_]+=[A-Za-z0-9][A-Za-z0-9._/:@-]*$ ]] || die "--image takes SERVICE=IMAGE, not '${2:-}'"
+        IMAGE_FOR["${2%%=*}"]="${2#*=}"
+        shift ;;
       *) usage ;;
     esac
     shift

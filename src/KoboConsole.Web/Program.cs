@@ -15,6 +15,7 @@ using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Features.Upgrades;
+using KoboConsole.Web.Features.Upgrades.Images;
 using KoboConsole.Web.Hosting;
 using KoboConsole.Web.Infrastructure.Docker;
 using KoboConsole.Web.Infrastructure.Http;
@@ -94,6 +95,7 @@ try
     app.MapDrills();
     app.MapChecks();
     app.MapUpgrades();
+    app.MapImageUpdates();
     app.MapLogsHub().RequireAuthorization(Roles.Viewer);
     app.MapLogs();
     app.MapApiDocs();

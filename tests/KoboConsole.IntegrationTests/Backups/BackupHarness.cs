@@ -51,9 +51,9 @@ internal sealed class BackupHarness : IAsyncDisposable
     /// </param>
     /// <param name="postgresRoles">With role words ("primary/secondary", "master/slave"), a streaming secondary on a second engine, which the console knows as host "back2" (the stack's own engine is "main").</param>
     public static async Task<BackupHarness> StartAsync(TestBedFixture fixture, string tag, IDictionary<string, string?>? settings = null, string? directory = null,
-        bool realPort = false, string? koboDirectory = null, string? postgresRoles = null, bool fresh = false)
+        bool realPort = false, string? koboDirectory = null, string? postgresRoles = null, bool fresh = false, IReadOnlyList<string>? stackOptions = null)
     {
-        var pooled = !fresh && koboDirectory is null && postgresRoles is null;
+        var pooled = !fresh && koboDirectory is null && postgresRoles is null && stackOptions is null;
         StackInfo stack;
         if (pooled)
         {
@@ -62,7 +62,8 @@ internal sealed class BackupHarness : IAsyncDisposable
         else
         {
             var id = TestBedFixture.NewStackId("prefixed");
-            stack = await fixture.UpAsync("prefixed", id, tag + id[^6..], postgresRoles is null ? [] : ["--postgres-secondary", postgresRoles], CancellationToken.None);
+            stack = await fixture.UpAsync("prefixed", id, tag + id[^6..], [.. postgresRoles is null ? [] : new[] { "--postgres-secondary", postgresRoles }, .. stackOptions ?? []],
+                CancellationToken.None);
         }
 
         var prefix = stack.Prefix;

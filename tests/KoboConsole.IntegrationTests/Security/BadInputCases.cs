@@ -71,6 +71,7 @@ internal static class BadInputCases
         ("POST", "/api/v1/upgrades/postgres/{x}/rollback", "upgradeId"),
         ("POST", "/api/v1/upgrades/postgres/{x}/retire", "upgradeId"),
         ("POST", "/api/v1/stack/{x}/start", "part"),
+        ("POST", "/api/v1/stack/updates/{x}/recreate", "service"),
     ];
 
     private static readonly Dictionary<string, Case> All = Build();

@@ -26,6 +26,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["POST /logout"] = "viewer",
         ["/maintenance"] = "operator",
         ["GET /api/v1/restores/{runId}"] = "viewer",
+        ["GET /api/v1/stack/updates"] = "viewer",
     };
 
     // Admin-only areas: users, tokens, restores, upgrades, stack operations, alert channels, settings, audit, the job dashboard. A new endpoint under one is admin-only.

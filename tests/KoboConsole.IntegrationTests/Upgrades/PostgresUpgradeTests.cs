@@ -8,14 +8,17 @@ using KoboConsole.IntegrationTests.TestBed;
 namespace KoboConsole.IntegrationTests.Upgrades;
 
 /// <summary>
-/// A real PostgreSQL 15 → 17 upgrade of a test-bed stack (bookworm's 15 to trixie's 17, both
-/// without PostGIS: the test bed's 15 has none), then the rollback to 15. One stack, one test:
-/// each step needs the previous one. The MongoDB plan is read from the same stack at the end.
+/// A real PostgreSQL 15 → 17 upgrade of a test-bed stack with PostGIS (bookworm's 15 with PostGIS
+/// 3.3 to trixie's 17 with PostGIS 3.5; the seed puts points in kobocat's logger_instance.geom),
+/// then the rollback to 15. One stack, one test: each step needs the previous one. The MongoDB plan
+/// is read from the same stack at the end.
 /// </summary>
 public sealed class PostgresUpgradeTests(TestBedFixture fixture) : IClassFixture<TestBedFixture>
 {
     private const string Target = "kobo-testbed/postgres17:latest";
     private const string Reason = "test bed: no drill needed for a throwaway stack";
+    private const string PostgisVersion = "SELECT extversion FROM pg_extension WHERE extname = 'postgis'";
+    private const string Geometries = "SELECT id || ' ' || ST_AsText(geom) FROM logger_instance WHERE geom IS NOT NULL ORDER BY id";
 
     [Fact]
     public async Task Upgrade_15To17ThenRollback_RowsEqualOldDataUntouched()
@@ -25,6 +28,11 @@ public sealed class PostgresUpgradeTests(TestBedFixture fixture) : IClassFixture
         await h.PsqlAsync("koboform", "CREATE TABLE upg_rows AS SELECT g, md5(g::text) AS t FROM generate_series(1, 4321) g");
         await h.PsqlAsync("kobocat", "CREATE TABLE upg_rows AS SELECT g FROM generate_series(1, 1234) g");
         var oldData = Path.Combine(h.KoboDockerDir, ".vols", "db");
+        var postgisBefore = await h.PsqlAsync("kobocat", PostgisVersion);
+        var geomBefore = await h.PsqlAsync("kobocat", Geometries);
+        Assert.Matches(@"^3\.\d+", postgisBefore);
+        Assert.Equal(50, geomBefore.Split('\n').Length);
+        Assert.Contains("GEOMETRYCOLLECTION(POINT(", geomBefore, StringComparison.Ordinal);
 
         // Pre-flight: no drill yet, so refused until a reason is typed; nothing touched.
         var refused = await PreflightAsync(client, null);
@@ -50,6 +58,17 @@ public sealed class PostgresUpgradeTests(TestBedFixture fixture) : IClassFixture
         Assert.StartsWith("17", await PsqlInAsync(h, newName, "postgres", "SHOW server_version"), StringComparison.Ordinal);
         Assert.Equal("4321", await PsqlInAsync(h, newName, "koboform", "SELECT count(*) FROM upg_rows"));
         Assert.Equal("1234", await PsqlInAsync(h, newName, "kobocat", "SELECT count(*) FROM upg_rows"));
+        Assert.Equal("50", await PsqlInAsync(h, newName, "kobocat", "SELECT count(*) FROM logger_instance WHERE geom IS NOT NULL"));
+        Assert.Equal(geomBefore, await PsqlInAsync(h, newName, "kobocat", Geometries));
+        foreach (var db in new[] { "koboform", "kobocat" })
+        {
+            // Present on 17 and at the version 17's PostGIS installs by default (newer than 15's).
+            var now = await PsqlInAsync(h, newName, db, PostgisVersion);
+            Assert.Equal(await PsqlInAsync(h, newName, db, "SELECT default_version FROM pg_available_extensions WHERE name = 'postgis'"), now);
+            Assert.NotEqual(postgisBefore, now);
+        }
+
+        Assert.Contains($"postgis in kobocat: {postgisBefore} → ", RestoreHarness.Describe(prepare), StringComparison.Ordinal);
         Assert.Equal("off", (await client.GetFromJsonAsync<JsonElement>("/api/v1/maintenance")).GetProperty("state").GetString());
         Assert.True(await RestoreRunbookTests.RunningAsync(h.Stack.Containers["kpi"]));
         Assert.False(await RestoreRunbookTests.RunningAsync(h.Postgres));
@@ -60,6 +79,8 @@ public sealed class PostgresUpgradeTests(TestBedFixture fixture) : IClassFixture
         Assert.True(rolledBack.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(rolledBack));
         Assert.StartsWith("15", await h.PsqlAsync("postgres", "SHOW server_version"), StringComparison.Ordinal);
         Assert.Equal("4321", await h.PsqlAsync("koboform", "SELECT count(*) FROM upg_rows"));
+        Assert.Equal(geomBefore, await h.PsqlAsync("kobocat", Geometries));
+        Assert.Equal(postgisBefore, await h.PsqlAsync("kobocat", PostgisVersion));
         Assert.NotEqual(0, (await BackupHarness.DockerAsync("inspect", newName)).ExitCode);
         Assert.Equal("rolled_back", (await client.GetFromJsonAsync<JsonElement>($"/api/v1/upgrades/postgres/{upgradeId}")).GetProperty("stage").GetString());
         Assert.True(await RestoreRunbookTests.RunningAsync(h.Stack.Containers["kpi"]));

@@ -69,9 +69,30 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
             audit.Where(a => a.Action == "stack.start").Select(a => a.Target));
     }
 
-    private static async Task<JsonElement> RunAsync(HttpClient client, string path)
+    [Fact]
+    public async Task RestartFrontendWithMaintenance_PageUpAroundIt_NginxServesKpiAfter()
     {
-        using var post = await client.PostAsync(new Uri(path, UriKind.Relative), null);
+        await using var h = await BackupHarness.StartAsync(fixture, "sm");
+        using var client = await BackupsApiTests.ClientAsync(h.App);
+        var kpiStarted = await RestoreRunbookTests.StartedAtAsync(h.Stack.Containers["kpi"]);
+
+        var preview = await client.GetFromJsonAsync<JsonElement>("/api/v1/stack/frontend/restart?maintenance=true");
+        Assert.Equal(["maintenance on", "stop front end", "start front end", "maintenance off"], preview.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+
+        var run = await RunAsync(client, "/api/v1/stack/frontend/restart", new { maintenance = true });
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", RestoreHarness.Describe(run));
+        var log = Lines(run);
+        int At(string text) => log.FindIndex(l => l.Contains(text, StringComparison.Ordinal));
+        Assert.True(At("▶ maintenance on: the maintenance page") is var on and >= 0 && on < At("▶ stop front end:") && At("▶ start front end:") < At("▶ maintenance off: nginx serves"),
+            string.Join('\n', log));
+        Assert.NotEqual(kpiStarted, await RestoreRunbookTests.StartedAtAsync(h.Stack.Containers["kpi"]));
+        Assert.Equal("off", (await client.GetFromJsonAsync<JsonElement>("/api/v1/maintenance")).GetProperty("state").GetString());
+        await KpiServedAsync(h.Stack);
+    }
+
+    private static async Task<JsonElement> RunAsync(HttpClient client, string path, object? body = null)
+    {
+        using var post = body is null ? await client.PostAsync(new Uri(path, UriKind.Relative), null) : await client.PostAsJsonAsync(path, body);
         Assert.True(post.StatusCode == HttpStatusCode.Accepted, $"{path}: {(int)post.StatusCode} {await post.Content.ReadAsStringAsync()}");
         var runId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
         var run = await RestoreHarness.WaitEndAsync(client, runId);
@@ -92,7 +113,7 @@ public sealed class StackOperationsTests(TestBedFixture fixture) : IClassFixture
     }
 
     /// <summary>kpi's page through nginx's published port, within a minute (nginx started last resolves kpi again).</summary>
-    private static async Task KpiServedAsync(StackInfo stack)
+    internal static async Task KpiServedAsync(StackInfo stack)
     {
         var port = (await BackupHarness.DockerAsync("port", stack.Containers["nginx"], "80/tcp")).StdOut.Split('\n')[0].Trim().Split(':')[^1];
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };

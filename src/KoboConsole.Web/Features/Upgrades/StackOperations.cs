@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hangfire;
 using KoboConsole.Web.Features.Audit;
+using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores.Stores;
 using KoboConsole.Web.Features.Runs;
 using KoboConsole.Web.Features.Stack;
@@ -17,15 +18,33 @@ public sealed record StackPhaseView(string Name, string Verb, IReadOnlyList<stri
 /// <summary>
 /// Start, stop or restart kobo's front end, back end or both in kobo's order, across hosts: stopping
 /// takes nginx down first, then the rest of the front end, then the back end; starting brings the back
-/// end up first and waits for PostgreSQL to answer, then the front end, nginx last.
+/// end up first and waits for PostgreSQL to answer, then the front end, nginx last. With
+/// <c>maintenance</c>, the maintenance page goes up first and stands in for nginx (which it stops);
+/// after a start or restart it comes down last, which starts nginx again; after a stop it stays up.
 /// </summary>
 public static class StackOperationPlanner
 {
     public static readonly IReadOnlyList<string> Parts = ["frontend", "backend", "all"];
     public static readonly IReadOnlyList<string> Actions = ["start", "stop", "restart"];
 
-    public static IReadOnlyList<StackPhase> Plan(IReadOnlyList<KoboContainer> containers, string part, string action)
+    public const string MaintenanceOn = "maintenance on";
+    public const string MaintenanceOff = "maintenance off";
+
+    public static IReadOnlyList<StackPhase> Plan(IReadOnlyList<KoboContainer> containers, string part, string action, bool maintenance = false)
     {
+        if (maintenance)
+        {
+            // Maintenance takes nginx down and puts it back itself.
+            var around = Plan(containers, part, action).Where(p => !p.Containers.Any(c => c.Service == "nginx")).ToList();
+            around.Insert(0, new(MaintenanceOn, MaintenanceOn, [], false));
+            if (action != "stop")
+            {
+                around.Add(new(MaintenanceOff, MaintenanceOff, [], false));
+            }
+
+            return around;
+        }
+
         var kobo = containers.Where(c => !c.OneOff).ToList();
         var fe = part is "frontend" or "all" ? kobo.Where(c => c.Role == KoboRole.Frontend).ToList() : [];
         var be = part is "backend" or "all" ? kobo.Where(c => c.Role == KoboRole.Backend).ToList() : [];
@@ -54,17 +73,18 @@ public static class StackOperationPlanner
 }
 
 /// <summary>Queues and runs whole-stack operations (run kind <c>stack</c>), each phase's containers concurrently.</summary>
-public sealed class StackOperationRunner(RunStore runs, RunScopes scopes, StackDiscovery discovery, IDockerHosts hosts, IBackgroundJobClient jobs, AuditLog audit)
+public sealed class StackOperationRunner(RunStore runs, RunScopes scopes, StackDiscovery discovery, IDockerHosts hosts, IBackgroundJobClient jobs, AuditLog audit,
+    MaintenanceService maintenance, TimeProvider time)
 {
     public const string Kind = "stack";
 
-    public async Task<IReadOnlyList<StackPhaseView>> PreviewAsync(string part, string action, CancellationToken cancellationToken) =>
-        StackOperationPlanner.View(StackOperationPlanner.Plan((await discovery.DiscoverAsync(false, cancellationToken)).Containers, part, action));
+    public async Task<IReadOnlyList<StackPhaseView>> PreviewAsync(string part, string action, bool maintenance, CancellationToken cancellationToken) =>
+        StackOperationPlanner.View(StackOperationPlanner.Plan((await discovery.DiscoverAsync(false, cancellationToken)).Containers, part, action, maintenance));
 
-    public async Task<string> StartAsync(string part, string action, string actor, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string part, string action, bool maintenance, string actor, CancellationToken cancellationToken)
     {
-        var runId = await runs.CreateAsync(Kind, actor, JsonSerializer.Serialize(new[] { part, action }), cancellationToken);
-        await audit.WriteAsync(actor, "stack.start", $"{action} {part}", "queued", $"run {runId}", cancellationToken: cancellationToken);
+        var runId = await runs.CreateAsync(Kind, actor, JsonSerializer.Serialize(maintenance ? new[] { part, action, "maintenance" } : new[] { part, action }), cancellationToken);
+        await audit.WriteAsync(actor, "stack.start", $"{action} {part}", "queued", $"run {runId}{(maintenance ? "; with maintenance" : "")}", cancellationToken: cancellationToken);
         jobs.Enqueue<StackOperationJob>(j => j.RunAsync(runId, CancellationToken.None));
         return runId;
     }
@@ -84,14 +104,22 @@ public sealed class StackOperationRunner(RunStore runs, RunScopes scopes, StackD
 
         var args = JsonSerializer.Deserialize<string[]>(run.Request ?? "[]") ?? [];
         var (part, action) = (args.ElementAtOrDefault(0) ?? "all", args.ElementAtOrDefault(1) ?? "restart");
+        var withMaintenance = args.ElementAtOrDefault(2) == "maintenance";
         await using var scope = await scopes.BeginAsync(run, jobToken);
         string? error = null;
+        var byUs = false;
         try
         {
-            var phases = StackOperationPlanner.Plan((await discovery.DiscoverAsync(false, scope.Token)).Containers, part, action);
+            var phases = StackOperationPlanner.Plan((await discovery.DiscoverAsync(false, scope.Token)).Containers, part, action, withMaintenance);
             foreach (var phase in phases)
             {
                 await scope.StepAsync(phase.Name, CancellationToken.None);
+                if (phase.Verb is StackOperationPlanner.MaintenanceOn or StackOperationPlanner.MaintenanceOff)
+                {
+                    byUs = await MaintenanceAsync(scope, phase.Verb, byUs);
+                    continue;
+                }
+
                 await scope.LogAsync($"▶ {phase.Name}: {string.Join(", ", phase.Containers.Select(c => c.Name))}", CancellationToken.None);
                 var failures = (await Task.WhenAll(phase.Containers.Select(c => ApplyAsync(scope, phase.Verb, c)))).Where(f => f is not null).ToList();
                 if (failures.Count > 0)
@@ -106,13 +134,42 @@ public sealed class StackOperationRunner(RunStore runs, RunScopes scopes, StackD
                 }
             }
         }
-        catch (Exception ex) when (ex is RestoreStepException or DockerException or OperationCanceledException)
+        catch (Exception ex) when (ex is RestoreStepException or DockerException or OperationCanceledException or MaintenanceRefusedException or MaintenanceSwitchException)
         {
-            error = $"{action} {part} stopped: {(ex is OperationCanceledException ? "the run was cancelled" : ex.Message)}. The phases before it are done; see the log.";
+            error = $"{action} {part} stopped: {(ex is OperationCanceledException ? "the run was cancelled" : ex.Message)}. The phases before it are done; see the log."
+                + (byUs ? " Maintenance is left on: turn it off on the maintenance page once kobo runs." : "");
             await scope.LogAsync($"✖ {error}", CancellationToken.None);
         }
 
         await scope.EndAsync(error is null ? RunStates.Succeeded : scope.Token.IsCancellationRequested ? RunStates.Cancelled : RunStates.Failed, error, $"{action} {part}");
+    }
+
+    /// <summary>Puts the page up (unless it is up already) or takes it down (only when this run put it up); true while this run holds it up.</summary>
+    private async Task<bool> MaintenanceAsync(RunScope scope, string verb, bool byUs)
+    {
+        var by = $"{scope.Run.Actor} (stack run {scope.RunId})";
+        if (verb == StackOperationPlanner.MaintenanceOn)
+        {
+            if ((await maintenance.GetStatusAsync(scope.Token)).State == "on")
+            {
+                await scope.LogAsync("▶ maintenance on: it was on already; it is left on at the end.", CancellationToken.None);
+                return false;
+            }
+
+            await maintenance.EnableAsync(MaintenanceFields.Defaults(time.GetUtcNow(), await maintenance.DefaultEmailAsync(scope.Token)), by, scope.Token);
+            await scope.LogAsync("▶ maintenance on: the maintenance page stands in for nginx.", CancellationToken.None);
+            return true;
+        }
+
+        if (!byUs)
+        {
+            await scope.LogAsync("▶ maintenance off: skipped, it was on before this run (nginx stays stopped behind it).", CancellationToken.None);
+            return false;
+        }
+
+        await maintenance.DisableAsync(by, scope.Token);
+        await scope.LogAsync("▶ maintenance off: nginx serves kobo again.", CancellationToken.None);
+        return false;
     }
 
     private async Task<string?> ApplyAsync(RunScope scope, string verb, KoboContainer c)

@@ -98,3 +98,6 @@ public static class UpgradeStages
 
 /// <summary><c>POST /api/v1/upgrades/mongo/plan</c>: the target major, e.g. 8.0.</summary>
 public sealed record MongoPlanRequest(string? Target);
+
+/// <summary><c>POST /api/v1/stack/{part}/{action}</c>: <c>maintenance</c> puts the maintenance page up around the operation.</summary>
+public sealed record StackOperationRequest(bool Maintenance = false);

@@ -1,6 +1,7 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace KoboConsole.Web.Features.Upgrades;
 
@@ -24,14 +25,16 @@ public static class UpgradesEndpoints
         app.MapPost("/api/v1/upgrades/mongo/plan", MongoPlanAsync).RequireAuthorization(Roles.Admin)
             .WithDescription("The MongoDB upgrade chain from the running major (the mongo container's MONGO_VERSION) to target: each hop's image, shell, setFeatureCompatibilityVersion call and checks. Planning only; nothing is run.");
         var stack = app.MapGroup("/api/v1/stack").RequireAuthorization(Roles.Admin);
-        stack.MapGet("/{part}/{action}", (string part, string action, StackOperationRunner ops, CancellationToken ct) => StackAsync(part, action, null, ops, null, ct))
-            .WithDescription("Preview: the phases of start, stop or restart of frontend, backend or all, in kobo's order, and their containers. Nothing is touched.");
-        stack.MapPost("/{part}/{action}", (string part, string action, StackOperationRunner ops, HttpContext http, CancellationToken ct) => StackAsync(part, action, "run", ops, http, ct))
-            .WithDescription("Starts, stops or restarts kobo's frontend, backend or all (run kind 'stack'): stop takes nginx, then the front end, then the back end down; start brings the back end up and waits for PostgreSQL, then the front end, nginx last.");
+        stack.MapGet("/{part}/{action}", (string part, string action, bool? maintenance, StackOperationRunner ops, CancellationToken ct) => StackAsync(part, action, maintenance ?? false, null, ops, null, ct))
+            .WithDescription("Preview: the phases of start, stop or restart of frontend, backend or all, in kobo's order, and their containers (?maintenance=true: with the maintenance page around them). Nothing is touched.");
+        stack.MapPost("/{part}/{action}", (string part, string action, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] StackOperationRequest? body, StackOperationRunner ops, HttpContext http, CancellationToken ct)
+                => StackAsync(part, action, body?.Maintenance ?? false, "run", ops, http, ct))
+            .WithDescription("Starts, stops or restarts kobo's frontend, backend or all (run kind 'stack'): stop takes nginx, then the front end, then the back end down; start brings the back end up and waits for PostgreSQL, then the front end, nginx last. "
+                + "{\"maintenance\": true}: the maintenance page goes up first and stands in for nginx; it comes down at the end of a start or restart (left up after a stop).");
         return app;
     }
 
-    private static async Task<IResult> StackAsync(string part, string action, string? run, StackOperationRunner ops, HttpContext? http, CancellationToken ct)
+    private static async Task<IResult> StackAsync(string part, string action, bool maintenance, string? run, StackOperationRunner ops, HttpContext? http, CancellationToken ct)
     {
         if (!StackOperationPlanner.Parts.Contains(part) || !StackOperationPlanner.Actions.Contains(action))
         {
@@ -44,10 +47,10 @@ public static class UpgradesEndpoints
 
         if (run is null)
         {
-            return Results.Ok(await ops.PreviewAsync(part, action, ct));
+            return Results.Ok(await ops.PreviewAsync(part, action, maintenance, ct));
         }
 
-        var runId = await ops.StartAsync(part, action, AuditLog.ActorOf(http!.User), ct);
+        var runId = await ops.StartAsync(part, action, maintenance, AuditLog.ActorOf(http!.User), ct);
         return Results.Accepted($"/api/v1/runs/{runId}", new { runId });
     }
 

@@ -1,3 +1,4 @@
+using KoboConsole.Web.Features.Upgrades.Images;
 using KoboConsole.Web.Infrastructure.Storage;
 
 namespace KoboConsole.Web.Features.Upgrades;
@@ -14,6 +15,9 @@ public static class UpgradesModule
         builder.Services.AddTransient<UpgradeJob>();
         builder.Services.AddSingleton<StackOperationRunner>();
         builder.Services.AddTransient<StackOperationJob>();
+        builder.Services.AddSingleton<ImageUpdateService>();
+        builder.Services.AddSingleton<ImageRecreateRunner>();
+        builder.Services.AddTransient<ImageRecreateJob>();
         return builder;
     }
 }

@@ -31,6 +31,25 @@ internal sealed partial class DockerEngine
         return created.ID;
     }
 
+    public async Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var image = await CallAsync("inspect an image", null, (c, ct) => c.Images.InspectImageAsync(reference, ct), cancellationToken);
+            return DockerMapping.ToImage(image);
+        }
+        catch (DockerOperationException ex) when (ex.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken)
+    {
+        await CallAsync("rename a container", id, (c, ct) => c.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = newName }, ct), cancellationToken);
+        Log.ContainerChanged(_logger, Name, id, "renamed to " + newName);
+    }
+
     public async Task StartContainerAsync(string id, CancellationToken cancellationToken)
     {
         await CallAsync("start a container", id, (c, ct) => c.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct), cancellationToken);

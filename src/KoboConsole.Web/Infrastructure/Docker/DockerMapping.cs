@@ -48,8 +48,28 @@ internal static class DockerMapping
             ToPorts(c.NetworkSettings?.Ports),
             c.HostConfig?.ExtraHosts?.ToArray() ?? [],
             c.Config?.StopTimeout is { } stop ? (int)stop.TotalSeconds : null,
-            c.HostConfig?.LogConfig is { Type: { Length: > 0 } driver } log ? new ContainerLogConfig(driver, Labels(log.Config)) : null);
+            c.HostConfig?.LogConfig is { Type: { Length: > 0 } driver } log ? new ContainerLogConfig(driver, Labels(log.Config)) : null,
+            c.HostConfig?.RestartPolicy is { } restart ? RestartPolicyName(restart.Name) : null,
+            c.Config?.Entrypoint?.ToArray() ?? []);
     }
+
+    public static ImageDetails ToImage(ImageInspectResponse i) => new(
+        i.ID ?? "",
+        i.RepoTags?.ToArray() ?? [],
+        ToUtc(i.Created),
+        i.Config?.Env?.ToArray() ?? [],
+        i.Config?.Cmd?.ToArray() ?? [],
+        i.Config?.Entrypoint?.ToArray() ?? [],
+        Labels(i.Config?.Labels));
+
+    private static string? RestartPolicyName(RestartPolicyKind kind) => kind switch
+    {
+        RestartPolicyKind.Always => "always",
+        RestartPolicyKind.UnlessStopped => "unless-stopped",
+        RestartPolicyKind.OnFailure => "on-failure",
+        RestartPolicyKind.No => "no",
+        _ => null,
+    };
 
     public static NetworkSummary ToNetwork(NetworkResponse n) => new(n.ID, n.Name, n.Driver ?? "", n.Scope ?? "", Labels(n.Labels));
 
@@ -85,6 +105,7 @@ internal static class DockerMapping
                 PortBindings = ports,
                 NetworkMode = first?.Name,
                 RestartPolicy = spec.RestartPolicy is null ? null : new RestartPolicy { Name = ParseRestartPolicy(spec.RestartPolicy) },
+                LogConfig = spec.Log is null ? null : new LogConfig { Type = spec.Log.Driver, Config = spec.Log.Options.ToDictionary() },
             },
             // API 1.41 accepts one network at creation; the others are connected before start.
             NetworkingConfig = first is null ? null : new NetworkingConfig

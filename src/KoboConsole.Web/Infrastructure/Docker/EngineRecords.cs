@@ -71,7 +71,19 @@ public sealed record ContainerDetails(
     IReadOnlyList<PortMapping> Ports,
     IReadOnlyList<string> ExtraHosts,
     int? StopTimeoutSeconds = null,
-    ContainerLogConfig? Log = null);
+    ContainerLogConfig? Log = null,
+    string? RestartPolicy = null,
+    IReadOnlyList<string>? Entrypoint = null);
+
+/// <summary>An image on one host: its id, tags, creation time and the defaults it gives its containers.</summary>
+public sealed record ImageDetails(
+    string Id,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset Created,
+    IReadOnlyList<string> Env,
+    IReadOnlyList<string> Cmd,
+    IReadOnlyList<string> Entrypoint,
+    IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>The container's log driver (<c>json-file</c>, <c>local</c>, <c>journald</c>, ...) and its options (<c>max-size</c>, ...).</summary>
 public sealed record ContainerLogConfig(string Driver, IReadOnlyDictionary<string, string> Options);
@@ -122,4 +134,7 @@ public sealed record ContainerSpec
 
     /// <summary>Docker restart policy name (<c>no</c>, <c>always</c>, <c>unless-stopped</c>, <c>on-failure</c>).</summary>
     public string? RestartPolicy { get; init; }
+
+    /// <summary>The log driver and its options; null: the engine's default.</summary>
+    public ContainerLogConfig? Log { get; init; }
 }

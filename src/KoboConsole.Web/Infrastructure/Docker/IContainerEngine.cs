@@ -47,6 +47,11 @@ public interface IContainerEngine
 
     Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken);
 
+    /// <summary>The image a reference (<c>name:tag</c> or an id) points to on this host; null when the host does not have it.</summary>
+    Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken);
+
+    Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken);
+
     Task StartContainerAsync(string id, CancellationToken cancellationToken);
 
     Task StopContainerAsync(string id, TimeSpan? timeout, CancellationToken cancellationToken);

@@ -91,6 +91,10 @@ internal sealed class FakeEngine(IReadOnlyList<ContainerDetails> containers, IRe
 
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => Task.FromException(Refused());
 
+    public Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken) => Task.FromException<ImageDetails?>(Refused());
+
+    public Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken) => Task.FromException(Refused());
+
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken) => Task.FromException<string>(Refused());
 
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) => Task.FromException(Refused());

@@ -38,6 +38,10 @@ internal sealed class DownEngine(string name) : IContainerEngine, IDockerHosts
 
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw Down();
 
+    public Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken) => throw Down();
+
+    public Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken) => throw Down();
+
     public Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken) => throw Down();
 
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) => throw Down();

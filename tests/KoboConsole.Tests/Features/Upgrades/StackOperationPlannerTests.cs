@@ -51,4 +51,21 @@ public sealed class StackOperationPlannerTests
 
         Assert.Equal(["kobo-postgres-1 on back", "kobo-redis_main-1 on back"], Assert.Single(view).Containers);
     }
+
+    [Fact]
+    public void Plan_RestartFrontendWithMaintenance_PageStandsInForNginxAndComesDownLast()
+    {
+        var phases = StackOperationPlanner.Plan(Stack, "frontend", "restart", maintenance: true);
+
+        Assert.Equal(["maintenance on", "stop front end", "start front end", "maintenance off"], phases.Select(p => p.Name));
+        Assert.DoesNotContain(phases.SelectMany(p => p.Containers), c => c.Service == "nginx");
+    }
+
+    [Fact]
+    public void Plan_StopAllWithMaintenance_PageStaysUp()
+    {
+        var phases = StackOperationPlanner.Plan(Stack, "all", "stop", maintenance: true);
+
+        Assert.Equal(["maintenance on", "stop front end", "stop back end"], phases.Select(p => p.Name));
+    }
 }
