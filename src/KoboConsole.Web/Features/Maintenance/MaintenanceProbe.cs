@@ -10,9 +10,10 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// <summary>
 /// Checks over HTTP(S) what the world sees: the maintenance page, or nginx. Each check goes one of
 /// several <see cref="VerifyRoute"/>s (published port, TLS proxy, container address); the first
-/// route that passes wins and is reported.
+/// route that passes wins and is reported. <paramref name="clientFor"/> replaces the real
+/// connection per route (the fast tests' in-memory engine answers there); the app never sets it.
 /// </summary>
-public sealed class MaintenanceProbe(IOptionsMonitor<MaintenanceOptions> options)
+public sealed class MaintenanceProbe(IOptionsMonitor<MaintenanceOptions> options, Func<VerifyRoute, HttpClient>? clientFor = null)
 {
     /// <summary>Between two rounds of checks: a refused connection costs nothing, and each round trip is local.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
@@ -125,7 +126,7 @@ public sealed class MaintenanceProbe(IOptionsMonitor<MaintenanceOptions> options
             return new ProbeOutcome("the console has no address to check the site on (no published port, no TLS proxy, no container address)", null);
         }
 
-        var clients = routes.Select(ClientFor).ToList();
+        var clients = routes.Select(clientFor ?? ClientFor).ToList();
         try
         {
             var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.CurrentValue.VerifyTimeoutSeconds);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Formats.Tar;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using KoboConsole.Web.Infrastructure.Docker;
@@ -20,6 +21,7 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
     private readonly Dictionary<string, NetworkSummary> _networks = new(StringComparer.Ordinal);
     private readonly List<Channel<EngineEvent>> _watchers = [];
     private readonly ConcurrentDictionary<(string Op, string Name), Func<CancellationToken, Task>> _hooks = new();
+    private readonly ConcurrentBag<(string Op, Func<string, bool> Matches, Func<CancellationToken, Task> Hook)> _matchHooks = [];
     private int _next;
     private int _inFlight;
 
@@ -40,19 +42,26 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
 
     /// <summary>A container as a compose project made it; returns its id.</summary>
     public string Add(string containerName, bool running = true, IReadOnlyDictionary<string, string>? labels = null, int? stopTimeoutSeconds = null,
-        IReadOnlyList<string>? networks = null, IReadOnlyList<PortMapping>? ports = null, string image = "kobotoolbox/stand-in")
+        IReadOnlyList<string>? networks = null, IReadOnlyList<PortMapping>? ports = null, string image = "kobotoolbox/stand-in", IReadOnlyList<string>? env = null)
     {
         lock (_lock)
         {
             var id = NewId();
             _containers[id] = new Box(id, containerName, image, labels ?? new Dictionary<string, string>(), running, stopTimeoutSeconds,
-                [.. (networks ?? []).Select(n => new NetworkAttachment(n, "net-" + n, [], null))], [.. ports ?? []], [], null);
+                [.. (networks ?? []).Select(n => new NetworkAttachment(n, "net-" + n, [], null))], [.. ports ?? []], new Dictionary<string, byte[]>(StringComparer.Ordinal), null)
+            {
+                EverStarted = true, // a compose project's container has run before, even when it is stopped now
+                Env = env ?? [],
+            };
             return id;
         }
     }
 
     /// <summary>Runs <paramref name="hook"/> before <paramref name="op"/> (create, start, stop, remove, put) of the container named <paramref name="containerName"/>: a delay, a gate, or a throw.</summary>
     public void When(string op, string containerName, Func<CancellationToken, Task> hook) => _hooks[(op, containerName)] = hook;
+
+    /// <summary>As <see cref="When(string, string, Func{CancellationToken, Task})"/>, for every container whose name <paramref name="matches"/> (one the code under test names itself).</summary>
+    public void When(string op, Func<string, bool> matches, Func<CancellationToken, Task> hook) => _matchHooks.Add((op, matches, hook));
 
     public bool IsRunning(string containerName) => Find(containerName)?.Running ?? false;
 
@@ -85,7 +94,7 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
             var c = Get(id);
             return Task.FromResult(new ContainerDetails(c.Id, c.Name, c.Image, "sha256:" + c.Image.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
                 c.State, c.Running, 0, new HealthInfo("none", 0, null, null, null), 0, DateTimeOffset.UnixEpoch, c.Running ? DateTimeOffset.UnixEpoch : null, null, false,
-                c.Spec?.Cmd ?? [], c.Spec?.Env ?? [], c.Labels, [], c.Networks, c.Ports, c.Spec?.ExtraHosts ?? [], c.StopTimeoutSeconds));
+                c.Spec?.Cmd ?? [], c.Spec?.Env ?? c.Env, c.Labels, [], c.Networks, c.Ports, c.Spec?.ExtraHosts ?? [], c.StopTimeoutSeconds));
         }
     }
 
@@ -121,11 +130,53 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
 
     public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken)
     {
+        byte[]? content;
         lock (_lock)
         {
-            return Get(id).Files.TryGetValue(path, out var tar)
-                ? Task.FromResult<Stream>(new MemoryStream(tar, writable: false))
-                : Task.FromException<Stream>(new DockerOperationException(name, "read an archive", 404, $"Could not find the file {path} in container {id}"));
+            content = Get(id).Files.GetValueOrDefault(path);
+        }
+
+        if (content is null)
+        {
+            return Task.FromException<Stream>(new DockerOperationException(name, "read an archive", 404, $"Could not find the file {path} in container {id}"));
+        }
+
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path)) { DataStream = new MemoryStream(content) });
+        }
+
+        tar.Position = 0;
+        return Task.FromResult<Stream>(tar);
+    }
+
+    /// <summary>
+    /// What answers HTTP on a published port: the running container that publishes
+    /// <paramref name="port"/>, through <paramref name="respond"/>; nothing running there is a refused connection.
+    /// </summary>
+    public HttpMessageHandler Web(int port, Func<Served, HttpRequestMessage, HttpResponseMessage> respond) => new WebHandler(this, port, respond);
+
+    public sealed record Served(string Name, string Image, IReadOnlyDictionary<string, byte[]> Files);
+
+    private Served? ServingOn(int port)
+    {
+        lock (_lock)
+        {
+            return _containers.Values.FirstOrDefault(c => c.Running && c.Ports.Any(p => p.HostPort == port)) is { } c
+                ? new Served(c.Name, c.Image, new Dictionary<string, byte[]>(c.Files, StringComparer.Ordinal))
+                : null;
+        }
+    }
+
+    private sealed class WebHandler(MemoryEngine engine, int port, Func<Served, HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return engine.ServingOn(port) is { } served
+                ? respond(served, request)
+                : throw new HttpRequestException($"Connection refused (127.0.0.1:{port})");
         }
     }
 
@@ -133,11 +184,26 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
     {
         var box = Lookup(id);
         await HookAsync("put", box.Name, cancellationToken);
-        using var copy = new MemoryStream();
-        await tar.CopyToAsync(copy, cancellationToken);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using (var reader = new TarReader(tar, leaveOpen: true))
+        {
+            while (await reader.GetNextEntryAsync(copyData: true, cancellationToken) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is { } data)
+                {
+                    using var bytes = new MemoryStream();
+                    await data.CopyToAsync(bytes, cancellationToken);
+                    files[path.TrimEnd('/') + "/" + entry.Name.TrimStart('.', '/')] = bytes.ToArray();
+                }
+            }
+        }
+
         lock (_lock)
         {
-            Get(id).Files[path] = copy.ToArray();
+            foreach (var (file, bytes) in files)
+            {
+                Get(id).Files[file] = bytes;
+            }
         }
 
         Calls.Enqueue($"put {box.Name}");
@@ -158,7 +224,7 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
             id = NewId();
             _containers[id] = new Box(id, containerName, spec.Image, spec.Labels, false, null,
                 [.. spec.Networks.Select(n => new NetworkAttachment(n.Name, "net-" + n.Name, n.Aliases ?? [], null))],
-                [.. spec.Ports.Select(p => new PortMapping(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol))], [], spec);
+                [.. spec.Ports.Select(p => new PortMapping(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol))], new Dictionary<string, byte[]>(StringComparer.Ordinal), spec);
         }
 
         Calls.Enqueue($"create {containerName}");
@@ -194,6 +260,25 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
 
         Calls.Enqueue($"remove {box.Name}");
         Publish("destroy", box.Id, box.Name);
+    }
+
+    /// <summary>No images are known here: the host "does not have" any reference.</summary>
+    public Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken) => Task.FromResult<ImageDetails?>(null);
+
+    public Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_containers.Values.Any(c => c.Name == newName))
+            {
+                throw new DockerOperationException(name, "rename a container", 409, $"Conflict. The container name \"/{newName}\" is already in use");
+            }
+
+            Get(id).Name = newName;
+        }
+
+        Calls.Enqueue($"rename {newName}");
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<NetworkSummary>> ListNetworksAsync(CancellationToken cancellationToken)
@@ -283,6 +368,11 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
             await hook(cancellationToken);
         }
 
+        foreach (var (_, _, matched) in _matchHooks.Where(h => h.Op == op && h.Matches(containerName)))
+        {
+            await matched(cancellationToken);
+        }
+
         await Task.Yield(); // never complete synchronously: callers that run many at once really overlap
     }
 
@@ -328,16 +418,28 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
         IReadOnlyList<NetworkAttachment> networks, IReadOnlyList<PortMapping> ports, Dictionary<string, byte[]> files, ContainerSpec? spec)
     {
         public string Id { get; } = id;
-        public string Name { get; } = name;
+        public string Name { get; set; } = name;
         public string Image { get; } = image;
         public IReadOnlyDictionary<string, string> Labels { get; } = labels;
-        public bool Running { get; set; } = running;
-        public string State => Running ? "running" : "exited";
+        public bool Running
+        {
+            get;
+            set
+            {
+                field = value;
+                EverStarted |= value;
+            }
+        } = running;
+
+        public bool EverStarted { get; set; } = running;
+
+        public string State => Running ? "running" : EverStarted ? "exited" : "created";
         public int? StopTimeoutSeconds { get; } = stopTimeoutSeconds;
         public IReadOnlyList<NetworkAttachment> Networks { get; set; } = networks;
         public IReadOnlyList<PortMapping> Ports { get; } = ports;
         public Dictionary<string, byte[]> Files { get; } = files;
         public ContainerSpec? Spec { get; } = spec;
+        public IReadOnlyList<string> Env { get; init; } = [];
     }
 }
 
