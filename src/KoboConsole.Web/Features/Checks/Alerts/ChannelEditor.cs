@@ -107,12 +107,13 @@ public sealed class ChannelEditor(AlertChannels channels, StoredChannels stored,
 
     private static AlertChannelOptions Build(ChannelRequest r, AlertChannelOptions? existing)
     {
+        r = r with { Kind = r.Kind?.Trim().ToLowerInvariant() };
         var email = r.Kind == ChannelKinds.Email;
         var sameKind = existing?.Kind == r.Kind || (existing?.Kind is ChannelKinds.Webhook or ChannelKinds.Slack && r.Kind is ChannelKinds.Webhook or ChannelKinds.Slack);
         return new AlertChannelOptions
         {
             Name = r.Name?.Trim() ?? "",
-            Kind = r.Kind?.Trim().ToLowerInvariant() ?? "",
+            Kind = r.Kind ?? "",
             Url = email ? null : r.Url ?? (sameKind ? existing?.Url : null),
             To = email ? r.To : null,
             From = email ? r.From : null,

@@ -18,7 +18,7 @@ public sealed class ChannelEditorTests
         await using var h = await AlertHarness.StartAsync();
 
         Assert.Equal(ChannelEditOutcome.Done, (await h.Editor.CreateAsync(Mail(), "admin", CancellationToken.None)).Outcome);
-        Assert.Equal(ChannelEditOutcome.Done, (await h.Editor.CreateAsync(new ChannelRequest("chat", "slack", Url: Hook), "admin", CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelEditOutcome.Done, (await h.Editor.CreateAsync(new ChannelRequest("chat", " Slack", Url: Hook), "admin", CancellationToken.None)).Outcome);
 
         var list = await h.Channels.ListAsync(CancellationToken.None);
         Assert.Equal([("ops-hook", true), ("chat", false), ("oncall-mail", false)], list.Select(c => (c.Channel.Name, c.ReadOnly)));
