@@ -12,6 +12,7 @@ using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Maintenance;
 using KoboConsole.Web.Features.Restores;
 using KoboConsole.Web.Features.Runs;
+using KoboConsole.Web.Features.Settings;
 using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Topology;
 using KoboConsole.Web.Features.Upgrades;
@@ -54,6 +55,7 @@ try
     builder.AddChecks();
     builder.AddUpgrades();
     builder.AddApiDocs();
+    builder.AddSettings();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices(KoboConsole.Web.Components.Shared.ToastPolicy.Configure);

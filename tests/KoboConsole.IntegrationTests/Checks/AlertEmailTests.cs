@@ -83,13 +83,17 @@ public sealed class AlertEmailTests(AlertMailApp fixture) : IClassFixture<AlertM
     }
 
     [Fact]
-    public async Task StateChange_EveryChannel_MailNamesInstallCheckSinceAndLinkAndFailuresAreLoggedWithReason()
+    public async Task StateChange_HeldForGracePeriod_MailNamesInstallCheckSinceAndLinkAndFailuresAreLoggedWithReason()
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-40);
         var target = $"kobobe-redis_main-{Guid.NewGuid():N}"[..30];
-        var change = new CheckChange(1, CheckKinds.Probe, target, CheckStates.Failing, "redis_main does not answer, so Enketo forms and Celery tasks stop.", since, null);
+        var failing = new CheckResult(CheckKinds.Probe, target, CheckStates.Failing, "redis_main does not answer, so Enketo forms and Celery tasks stop.");
+        var alerts = fixture.App.Services.GetRequiredService<CheckAlerts>();
 
-        await fixture.App.Services.GetRequiredService<CheckAlerts>().SendAsync([new AppliedChange(change, CheckStates.Ok, null, null)], "kobo.example.org", CancellationToken.None);
+        // Two rounds (the default grace period): the first sends nothing, the second the failing alert.
+        await alerts.EvaluateAsync([(failing, null)], "kobo.example.org", since, CancellationToken.None);
+        Assert.DoesNotContain(await DeliveriesAsync(), d => d.Target == target);
+        await alerts.EvaluateAsync([(failing, null)], "kobo.example.org", since.AddSeconds(30), CancellationToken.None);
 
         var mail = await fixture.Smtp.NextAsync(target, Within);
         Assert.Equal($"[kobo.example.org] FAILING: probe {target}", mail.Message.Subject);

@@ -26,7 +26,10 @@ public sealed class CheckEngineTests(TestBedFixture fixture)
         var failing = await bed.AlertAsync(CheckBed.Is("check.failing", CheckKinds.Probe, redis), TimeSpan.FromMinutes(1));
         var took = stopped.Elapsed;
 
+        // The grace period is two checks: the alert goes with the second failing round, so within two intervals.
         Assert.True(took <= CheckBed.Interval * 2 + TimeSpan.FromSeconds(3), $"the failing alert took {took.TotalSeconds:0.0} s");
+        var log = await bed.Api.Client.GetFromJsonAsync<List<JsonElement>>("/api/v1/alerts/deliveries?limit=1000", JsonSerializerOptions.Web);
+        Assert.Single(log!, d => d.GetProperty("target").GetString() == redis && d.GetProperty("check").GetString() == CheckKinds.Probe && d.GetProperty("event").GetString() == "check.failing" && d.GetProperty("outcome").GetString() == "sent");
         Assert.Equal(CheckStates.Failing, failing.GetProperty("state").GetString());
         Assert.Equal(bed.Info.Domain, failing.GetProperty("install").GetString());
         Assert.Contains("Enketo forms and Celery tasks stop", failing.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -60,8 +63,9 @@ public sealed class CheckEngineTests(TestBedFixture fixture)
 
         var muted = await bed.UntilAsync(CheckKinds.Probe, redis, s => s.State == CheckStates.Failing, TimeSpan.FromSeconds(30));
         Assert.StartsWith($"maintenance window {window!.Id}", muted.MutedBy, StringComparison.Ordinal);
-        // One more round, so any alert that round would send has been sent.
-        await bed.UntilAsync(CheckKinds.Probe, redis, s => s.CheckedAt > muted.CheckedAt, TimeSpan.FromSeconds(30));
+        // Two more rounds: the grace period (2 checks) has passed and any alert its last round would send has been sent.
+        var next = await bed.UntilAsync(CheckKinds.Probe, redis, s => s.CheckedAt > muted.CheckedAt, TimeSpan.FromSeconds(30));
+        await bed.UntilAsync(CheckKinds.Probe, redis, s => s.CheckedAt > next.CheckedAt, TimeSpan.FromSeconds(30));
         var received = new List<JsonElement>();
         while (bed.Alerts.Reader.TryRead(out var a))
         {

@@ -58,7 +58,8 @@ public sealed class ConsoleDatabaseOutageTests(ConsolePostgresFixture pg) : ICla
         {
             await WaitAsync(() => !health.Reachable, "the monitor never saw the database go away");
             // Nothing can be stored now: the check alerts from the engine's memory.
-            var failing = await smtp.NextAsync("FAILING: console database", TimeSpan.FromSeconds(30));
+            // After the grace period: two rounds of 5 s, each waiting up to 5 s for the database, plus the mail.
+            var failing = await smtp.NextAsync("FAILING: console database", TimeSpan.FromSeconds(40));
             Assert.Contains("does not answer", failing.Message.TextBody, StringComparison.Ordinal);
             Assert.DoesNotContain("console-db-password", failing.Message.TextBody, StringComparison.Ordinal);
             using var readyz = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));

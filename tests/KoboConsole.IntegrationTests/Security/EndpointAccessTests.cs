@@ -181,6 +181,13 @@ public sealed class EndpointAccessTests : IAsyncLifetime
     [InlineData("DELETE", "/api/v1/backups/schedules/{id}", "operator")]
     [InlineData("GET", "/maintenance", "operator")]
     [InlineData("GET", "/admin/users", "admin")]
+    [InlineData("GET", "/api/v1/alerts/channels", "admin")]
+    [InlineData("POST", "/api/v1/alerts/channels", "admin")]
+    [InlineData("PUT", "/api/v1/alerts/channels/{name}", "admin")]
+    [InlineData("DELETE", "/api/v1/alerts/channels/{name}", "admin")]
+    [InlineData("POST", "/api/v1/alerts/channels/{name}/test", "admin")]
+    [InlineData("GET", "/api/v1/alerts/deliveries", "admin")]
+    [InlineData("GET", "/settings", "admin")]
     public void MinimumRole_KnownEndpoints_MatchTheContract(string method, string pattern, string expected) =>
         Assert.Equal(expected, MinimumRole(method, pattern));
 

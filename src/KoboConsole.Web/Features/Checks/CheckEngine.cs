@@ -27,6 +27,8 @@ public sealed class CheckEngine(
     private DateTimeOffset _nextCapacity = DateTimeOffset.MinValue;
     private CheckResult? _database;
     private DateTimeOffset? _databaseDownSince;
+    private int _databaseDownRounds;
+    private DateTimeOffset? _databaseAlertedAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,6 +42,7 @@ public sealed class CheckEngine(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var o = options.CurrentValue;
+                var started = time.GetUtcNow();
                 try
                 {
                     if (await DatabaseAsync(o, stoppingToken) && await LeadAsync(o, stoppingToken))
@@ -65,7 +68,9 @@ public sealed class CheckEngine(
                     Log.RoundFailed(logger, "service", ex.Message);
                 }
 
-                await Task.Delay(o.ServiceInterval, time, stoppingToken);
+                // A fixed rate: the next round starts one interval after this one started, however long it took.
+                var wait = o.ServiceInterval - (time.GetUtcNow() - started);
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -101,8 +106,9 @@ public sealed class CheckEngine(
 
     /// <summary>
     /// Checks the console's own database; false when it does not answer. Then nothing can be
-    /// stored, so the instance that was leading alerts from memory (once) and keeps the outage's
-    /// start for <see cref="ApplyDatabaseAsync"/> to store when the database is back.
+    /// stored, so the instance that was leading counts the rounds in memory, alerts once the outage
+    /// held for the grace period, and keeps the outage's start for <see cref="ApplyDatabaseAsync"/>
+    /// to store when the database is back.
     /// </summary>
     private async Task<bool> DatabaseAsync(ChecksOptions o, CancellationToken cancellationToken)
     {
@@ -114,25 +120,34 @@ public sealed class CheckEngine(
         }
 
         Log.DatabaseFailing(logger, result.Message);
-        if (_lease is not null && _databaseDownSince is null)
+        if (_lease is not null)
         {
             var now = time.GetUtcNow();
-            _databaseDownSince = now;
-            var change = new CheckChange(0, result.Check, result.Target, result.State, result.Message, now, null);
-            await alerts.SendAsync([new AppliedChange(change, CheckStates.Ok, null, null)], services.Domain, cancellationToken);
+            _databaseDownSince ??= now;
+            if (++_databaseDownRounds == alerts.GraceChecks)
+            {
+                await alerts.SendNowAsync(Alerts.AlertRules.Failing, result, services.Domain, _databaseDownSince.Value, now, cancellationToken);
+                _databaseAlertedAt = now;
+            }
         }
 
         return false;
     }
 
-    /// <summary>Stores the database check; after an outage first the failing period (alerted already), so the history has it.</summary>
+    /// <summary>Stores the database check; after an outage first the failing period (alerted already, if it lasted the grace period), so the history has it.</summary>
     private async Task ApplyDatabaseAsync(CancellationToken cancellationToken)
     {
         if (_databaseDownSince is { } since && _database is { } current)
         {
             var failing = new CheckResult(CheckKinds.Console, ConsoleDatabaseCheck.Target, CheckStates.Failing, "The console's database did not answer from this time on (it was away, so this was stored afterwards).");
             await store.ApplyAsync([CheckKinds.Console], [(failing, null)], removeVanished: false, since, cancellationToken);
-            _databaseDownSince = null;
+            if (_databaseAlertedAt is { } alertedAt)
+            {
+                // The failing alert went out from memory: its recovery is due now.
+                await alerts.MarkAlertedAsync(failing, since, alertedAt, cancellationToken);
+            }
+
+            (_databaseDownSince, _databaseDownRounds, _databaseAlertedAt) = (null, 0, null);
         }
 
         if (_database is { } result)
@@ -190,10 +205,11 @@ public sealed class CheckEngine(
         }
 
         var listed = results.All(r => r is not { Check: CheckKinds.Catalog, State: CheckStates.Unknown });
-        await ApplyAsync(CheckKinds.Data, results.Select(r => (r, (string?)null)).ToList(), removeVanished: listed, now, cancellationToken);
+        await ApplyAsync(CheckKinds.Data, results.Select(r => (r, (string?)null)).ToList(), removeVanished: listed, now, cancellationToken, alertDatabase: false);
     }
 
-    private async Task ApplyAsync(IReadOnlyList<string> kinds, IReadOnlyList<(CheckResult, string?)> round, bool removeVanished, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ApplyAsync(IReadOnlyList<string> kinds, IReadOnlyList<(CheckResult Result, string?)> round, bool removeVanished, DateTimeOffset now, CancellationToken cancellationToken,
+        bool alertDatabase = true)
     {
         var changes = await store.ApplyAsync(kinds, round, removeVanished, now, cancellationToken);
         foreach (var c in changes)
@@ -201,6 +217,8 @@ public sealed class CheckEngine(
             Log.StateChanged(logger, c.Change.Check, c.Change.Target, c.Change.State);
         }
 
-        await alerts.SendAsync(changes, services.Domain, cancellationToken);
+        // The data round lists the database check only to keep it; the service round counts its rounds for the grace period.
+        var alerting = alertDatabase ? round : round.Where(r => r.Result.Check != CheckKinds.Console || r.Result.Target != ConsoleDatabaseCheck.Target).ToList();
+        await alerts.EvaluateAsync(alerting, services.Domain, now, cancellationToken);
     }
 }

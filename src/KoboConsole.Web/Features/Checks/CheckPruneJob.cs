@@ -8,7 +8,7 @@ namespace KoboConsole.Web.Features.Checks;
 /// newest stays), alert deliveries as old, and free-space samples older than <c>ForecastDays</c> (those of targets no longer
 /// checked; the others are trimmed as they are written). Safe to run twice.
 /// </summary>
-public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, Alerts.AlertDeliveries deliveries, IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckPruneJob> logger)
+public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, Alerts.AlertDeliveries deliveries, Alerts.AlertTracks tracks, IOptionsMonitor<ChecksOptions> options, TimeProvider time, ILogger<CheckPruneJob> logger)
 {
     public const string JobId = "checks-prune";
 
@@ -20,6 +20,7 @@ public sealed class CheckPruneJob(CheckStore store, CapacitySamples samples, Ale
         var count = await store.PruneAsync(time.GetUtcNow().AddDays(-days), cancellationToken);
         Log.Pruned(logger, count, days);
         await deliveries.PruneAsync(time.GetUtcNow().AddDays(-days), cancellationToken);
+        await tracks.PruneAsync(cancellationToken);
         await samples.PruneAsync(time.GetUtcNow().AddDays(-options.CurrentValue.ForecastDays), cancellationToken);
     }
 }

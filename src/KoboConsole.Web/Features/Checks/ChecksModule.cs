@@ -24,6 +24,9 @@ public static class ChecksModule
         builder.Services.AddSingleton<IValidateOptions<AlertsOptions>, AlertsOptionsValidator>();
         builder.Services.AddSingleton<IMigrationSource, AlertsMigrations>();
         builder.Services.AddSingleton<AlertDeliveries>();
+        builder.Services.AddSingleton<AlertTracks>();
+        builder.Services.AddSingleton<StoredChannels>();
+        builder.Services.AddSingleton<ChannelEditor>();
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<AlertChannels>();
         builder.Services.AddSingleton<CheckAlerts>();

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9208, Level = LogLevel.Warning, Message = "Check console:database is failing and cannot be stored: {Reason}")]
     public static partial void DatabaseFailing(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 9209, Level = LogLevel.Warning, Message = "The alert channels stored in the console's database cannot be read; alerts go to the configured ones only: {Reason}")]
+    public static partial void StoredChannelsUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 9210, Level = LogLevel.Information, Message = "Alert channel {Channel} {Action} by {Actor}")]
+    public static partial void ChannelChanged(ILogger logger, string channel, string action, string actor);
 }

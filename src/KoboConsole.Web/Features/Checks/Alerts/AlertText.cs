@@ -33,6 +33,7 @@ public static class AlertText
         "check.failing" => "FAILING",
         "check.warning" => "warning",
         "check.recovered" => "recovered",
+        "check.reminder" => "still FAILING",
         TestEvent => "test",
         _ => a.State,
     };

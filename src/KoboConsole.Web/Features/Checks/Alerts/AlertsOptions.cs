@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,22 @@ public sealed class AlertsOptions
     public const string Section = "KoboConsole:Alerts";
 
     public List<AlertChannelOptions> Channels { get; set; } = [];
+
+    /// <summary>A failing or warning state is alerted once the check has been in it this many rounds in a row.</summary>
+    [Range(1, 100, ErrorMessage = "must be between 1 and 100 checks (2 suits most installs: one bad round is not an alert).")]
+    public int GraceChecks { get; set; } = 2;
+
+    /// <summary>While a check stays failing, <c>check.reminder</c> is sent this often; 0: never.</summary>
+    [Range(0, 720, ErrorMessage = "must be between 0 (no reminders) and 720 hours.")]
+    public int ReminderHours { get; set; } = 6;
+
+    /// <summary>Attempts per alert and channel, the first included; each failed one is retried after a backoff.</summary>
+    [Range(1, 10, ErrorMessage = "must be between 1 (no retry) and 10 attempts.")]
+    public int DeliveryAttempts { get; set; } = 4;
+
+    /// <summary>The wait before the first retry; each further retry waits four times longer (30 s, 2 min, 8 min).</summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds.")]
+    public int RetryDelaySeconds { get; set; } = 30;
 }
 
 public static class ChannelKinds
@@ -68,18 +85,12 @@ public sealed partial class AlertsOptionsValidator : IValidateOptions<AlertsOpti
         {
             var c = options.Channels[i];
             var key = $"{AlertsOptions.Section}:Channels:{i}";
-            if (!ChannelKinds.All.Contains(c.Kind))
-            {
-                errors.Add($"{key}:Kind: must be one of email, webhook, slack.");
-                continue;
-            }
-
-            if (!ValidName().IsMatch(c.Name) || !names.Add(c.Name))
+            if (!names.Add(c.Name) && ValidName().IsMatch(c.Name))
             {
                 errors.Add($"{key}:Name: must be unique and 1 to 64 letters, digits, '.', '_' or '-' (e.g. ops-mail).");
             }
 
-            errors.AddRange(c.Kind == ChannelKinds.Email ? Email(c, key) : Hook(c, key));
+            errors.AddRange(Problems(c).Select(p => $"{key}:{p.Field}: {p.Message}"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -87,44 +98,64 @@ public sealed partial class AlertsOptionsValidator : IValidateOptions<AlertsOpti
 
     public static bool IsValidName(string name) => ValidName().IsMatch(name);
 
-    private static IEnumerable<string> Hook(AlertChannelOptions c, string key)
+    /// <summary>What is wrong with one channel, field by field (values are never echoed: some are secrets).</summary>
+    public static IEnumerable<(string Field, string Message)> Problems(AlertChannelOptions c)
     {
-        if (!Uri.TryCreate(c.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (!ChannelKinds.All.Contains(c.Kind))
         {
-            yield return $"{key}:Url: must be an absolute http(s) URL such as https://hooks.example.org/kobo.";
+            yield return ("Kind", "must be one of email, webhook, slack.");
+            yield break;
+        }
+
+        if (!ValidName().IsMatch(c.Name))
+        {
+            yield return ("Name", "must be unique and 1 to 64 letters, digits, '.', '_' or '-' (e.g. ops-mail).");
+        }
+
+        foreach (var p in c.Kind == ChannelKinds.Email ? Email(c) : Hook(c))
+        {
+            yield return p;
         }
     }
 
-    private static IEnumerable<string> Email(AlertChannelOptions c, string key)
+    private static IEnumerable<(string, string)> Hook(AlertChannelOptions c)
+    {
+        if (!Uri.TryCreate(c.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            yield return ("Url", "must be an absolute http(s) URL such as https://hooks.example.org/kobo.");
+        }
+    }
+
+    private static IEnumerable<(string, string)> Email(AlertChannelOptions c)
     {
         if (c.Recipients.Count == 0 || !c.Recipients.All(IsAddress))
         {
-            yield return $"{key}:To: must be one or more e-mail addresses, comma-separated (e.g. ops@example.org).";
+            yield return ("To", "must be one or more e-mail addresses, comma-separated (e.g. ops@example.org).");
         }
 
         if (!IsAddress(c.From))
         {
-            yield return $"{key}:From: must be an e-mail address (e.g. kobo-console@example.org).";
+            yield return ("From", "must be an e-mail address (e.g. kobo-console@example.org).");
         }
 
         if (string.IsNullOrWhiteSpace(c.SmtpHost))
         {
-            yield return $"{key}:SmtpHost: must name the SMTP server (e.g. smtp.example.org).";
+            yield return ("SmtpHost", "must name the SMTP server (e.g. smtp.example.org).");
         }
 
         if (c.SmtpPort is < 1 or > 65535)
         {
-            yield return $"{key}:SmtpPort: must be between 1 and 65535 (587 for STARTTLS, 465 for TLS).";
+            yield return ("SmtpPort", "must be between 1 and 65535 (587 for STARTTLS, 465 for TLS).");
         }
 
         if (!string.IsNullOrEmpty(c.SmtpPasswordFile) && !string.IsNullOrEmpty(c.SmtpPassword))
         {
-            yield return $"{key}:SmtpPasswordFile: give the password either in a file or in the environment (SmtpPassword), not both.";
+            yield return ("SmtpPasswordFile", "give the password either in a file or in the environment (SmtpPassword), not both.");
         }
 
         if (c.SmtpCertificateSha256 is { Length: > 0 } pin && !Fingerprint().IsMatch(pin))
         {
-            yield return $"{key}:SmtpCertificateSha256: must be a SHA-256 fingerprint, 64 hex digits (colons allowed).";
+            yield return ("SmtpCertificateSha256", "must be a SHA-256 fingerprint, 64 hex digits (colons allowed).");
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class AlertsOptionsValidatorTests
     [Fact]
     public void ChannelResponse_Hook_ShowsOnlySchemeAndHost()
     {
-        var shown = ChannelResponse.From(new AlertChannelOptions { Kind = "slack", Name = "chat", Url = "https://hooks.slack.com/services/T0/B0/secret-token" });
+        var shown = ChannelResponse.Of(new AlertChannelOptions { Kind = "slack", Name = "chat", Url = "https://hooks.slack.com/services/T0/B0/secret-token" });
 
         Assert.Equal("https://hooks.slack.com/...", shown.Destination);
     }
@@ -85,7 +85,7 @@ public sealed class AlertsOptionsValidatorTests
     public void ChannelResponse_Email_SaysPasswordIsSetWithoutIt()
     {
         var c = Mail();
-        var shown = ChannelResponse.From(c);
+        var shown = ChannelResponse.Of(c);
 
         Assert.True(shown.PasswordSet);
         Assert.Equal("ops@example.org, oncall@example.org through smtp.example.org:587 as alerts", shown.Destination);
