@@ -19,7 +19,8 @@ public static class TopologyEndpoints
         // The page's health probes for scripts and monitors: run now, against the current topology.
         api.MapGet("/topology/health", async (TopologyService topology, TopologyLive live, ServiceHealth health, CancellationToken ct) =>
             await health.ProbeAllAsync(await live.ReadAsync(ct) ?? await topology.GetAsync(includeOneOff: false, ct), ct)).RequireAuthorization(Roles.Viewer);
-        api.MapGet("/containers/{id}/stats", ReadStatsAsync).RequireAuthorization(Roles.Viewer);
+        api.MapGet("/containers/{id}/stats", ReadStatsAsync).RequireAuthorization(Roles.Viewer)
+            .WithDescription("The container's sampled CPU, memory and network history, oldest first: the heavy kobo services only, one sample a minute while a page or an API reader looks.");
         api.MapPost("/containers/{id}/{action}", RunActionAsync).RequireAuthorization(Roles.Operator);
         return app;
     }
