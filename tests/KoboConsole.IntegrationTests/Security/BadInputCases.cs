@@ -60,6 +60,7 @@ internal static class BadInputCases
         ("POST", "/api/v1/alerts/channels/{x}/test", "name"),
         ("POST", "/api/v1/containers/{x}/restart", "id"),
         ("GET", "/api/v1/containers/{x}/logs", "id"),
+        ("GET", "/api/v1/containers/{x}/stats", "id"),
         ("GET", "/api/v1/runs/{x}", "runId"),
         ("POST", "/api/v1/runs/{x}/cancel", "runId"),
         ("DELETE", "/api/v1/maintenance/windows/{x}", "id"),

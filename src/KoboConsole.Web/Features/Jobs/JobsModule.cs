@@ -33,6 +33,7 @@ public static class JobsModule
                 // Only for Hangfire's static API, which the console does not use.
                 .UseStorage(sp.GetRequiredService<JobStorage>());
         });
+        builder.Services.AddSingleton<JobHistory>();
         builder.Services.AddHangfireServer(o => o.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
         return builder;
     }

@@ -1,6 +1,7 @@
 using KoboConsole.Web.Features.Audit;
 using KoboConsole.Web.Features.Auth;
 using KoboConsole.Web.Features.Topology.Health;
+using KoboConsole.Web.Features.Topology.Stats;
 using KoboConsole.Web.Infrastructure.Docker;
 
 namespace KoboConsole.Web.Features.Topology;
@@ -18,8 +19,47 @@ public static class TopologyEndpoints
         // The page's health probes for scripts and monitors: run now, against the current topology.
         api.MapGet("/topology/health", async (TopologyService topology, TopologyLive live, ServiceHealth health, CancellationToken ct) =>
             await health.ProbeAllAsync(await live.ReadAsync(ct) ?? await topology.GetAsync(includeOneOff: false, ct), ct)).RequireAuthorization(Roles.Viewer);
+        api.MapGet("/containers/{id}/stats", ReadStatsAsync).RequireAuthorization(Roles.Viewer)
+            .WithDescription("The container's sampled CPU, memory and network history, oldest first: the heavy kobo services only, one sample a minute while a page or an API reader looks.");
         api.MapPost("/containers/{id}/{action}", RunActionAsync).RequireAuthorization(Roles.Operator);
         return app;
+    }
+
+    // The sampled history; a read keeps the sampler going for ten minutes (the first read of a quiet console starts it).
+    private static async Task<IResult> ReadStatsAsync(string id, TopologyService topology, StatsSampler sampler, CancellationToken ct)
+    {
+        if (!ContainerRef.IsValid(id))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{ContainerRef.Clip(id)}' is not a container id or name; GET /api/v1/topology lists them."] },
+                statusCode: 422, title: "The container reference is invalid");
+        }
+
+        try
+        {
+            var container = await topology.FindAsync(id, ct);
+            if (container is null)
+            {
+                return Results.Problem(statusCode: 404, title: "No such kobo container",
+                    detail: $"No kobo container has the id or name '{id}' on any configured host; GET /api/v1/topology lists them.");
+            }
+
+            var sampled = HeavyServices.Contains(container.Service);
+            if (sampled)
+            {
+                sampler.TouchReader();
+            }
+
+            return Results.Ok(new ContainerStatsView(container.Id, container.Name, container.Host, container.Service, sampled,
+                (int)StatsSampler.Interval.TotalSeconds, sampled ? sampler.History(container.Id) : []));
+        }
+        catch (AmbiguousContainerException ex)
+        {
+            return Results.Problem(statusCode: 409, title: "Ambiguous container name", detail: ex.Message);
+        }
+        catch (DockerUnreachableException ex)
+        {
+            return Results.Problem(statusCode: 503, title: "Docker host unreachable", detail: ex.Message + " Check that the engine runs and the console can reach it.");
+        }
     }
 
     private static async Task<IResult> RunActionAsync(

@@ -1,4 +1,5 @@
 using KoboConsole.Web.Features.Topology.Health;
+using KoboConsole.Web.Features.Topology.Stats;
 using KoboConsole.Web.Infrastructure.Probes;
 
 namespace KoboConsole.Web.Features.Topology;
@@ -13,6 +14,7 @@ public static class TopologyModule
         builder.Services.AddServiceProbes();
         builder.Services.AddSingleton<ServiceHealth>();
         builder.Services.AddSingleton<HealthWatch>();
+        builder.Services.AddSingleton<StatsSampler>();
         return builder;
     }
 }

@@ -99,6 +99,27 @@ internal sealed partial class DockerEngine
         }
     }
 
+    public async Task<ContainerStatsReading> ReadStatsAsync(string id, CancellationToken cancellationToken)
+    {
+        // One-shot: the engine answers from its current counters instead of waiting a second for
+        // a second read (precpu); the CPU share comes from the caller's previous reading.
+        var parameters = new ContainerStatsParameters { Stream = false, OneShot = true };
+#pragma warning disable CS0618 // the raw stream overload: parsed here, without the library's models
+        using var stream = await CallAsync("read container stats", id, (c, ct) => c.Containers.GetContainerStatsAsync(id, parameters, ct), cancellationToken);
+#pragma warning restore CS0618
+        using var reader = new StreamReader(stream);
+        var json = await ReadLineAsync(reader, cancellationToken)
+            ?? throw new DockerOperationException(Name, "read container stats", null, "the engine sent no stats", null);
+        try
+        {
+            return ContainerStatsParser.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new DockerOperationException(Name, "read container stats", null, ex.Message, ex);
+        }
+    }
+
     private async Task<MultiplexedStream.ReadResult> ReadChunkAsync(MultiplexedStream stream, byte[] buffer, string id, CancellationToken cancellationToken)
     {
         try

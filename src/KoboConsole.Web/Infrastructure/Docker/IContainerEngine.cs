@@ -33,6 +33,9 @@ public interface IContainerEngine
     /// <summary>Whole lines, stdout and stderr flagged; lines over 16 KiB are cut with a marker.</summary>
     IAsyncEnumerable<LogLine> ReadLogsAsync(string id, LogQuery query, CancellationToken cancellationToken);
 
+    /// <summary>One read of the container's CPU, memory and network counters (Docker's one-shot stats: no second read, no wait).</summary>
+    Task<ContainerStatsReading> ReadStatsAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Starts a process; write stdin and read output concurrently (the pipe is bounded both ways).</summary>
     Task<IExecSession> StartExecAsync(string id, ExecSpec spec, CancellationToken cancellationToken);
 

@@ -77,3 +77,23 @@ public sealed record ExecResult(int ExitCode, string Stdout, string Stderr);
 
 /// <summary>What <see cref="IExecSession.ReadOutputAsync"/> copied: stdout byte count and the tail of stderr.</summary>
 public sealed record ExecOutput(long StdoutBytes, string Stderr, bool StderrTruncated);
+
+/// <summary>
+/// One read of Docker's stats API for a container: CPU and network counters are cumulative since
+/// the container started (nanoseconds, bytes), memory is current. <see cref="MemoryCacheBytes"/>
+/// is the reclaimable page cache Docker's own CLI leaves out (<c>total_inactive_file</c> on cgroup
+/// v1, <c>inactive_file</c> on v2); <see cref="PreCpuTotalNs"/> and <see cref="PreSystemCpuNs"/>
+/// are Docker's previous read, zero in a one-shot read.
+/// </summary>
+public sealed record ContainerStatsReading(
+    DateTimeOffset Read,
+    ulong CpuTotalNs,
+    ulong SystemCpuNs,
+    int OnlineCpus,
+    ulong PreCpuTotalNs,
+    ulong PreSystemCpuNs,
+    ulong MemoryUsageBytes,
+    ulong MemoryCacheBytes,
+    ulong MemoryLimitBytes,
+    ulong NetRxBytes,
+    ulong NetTxBytes);

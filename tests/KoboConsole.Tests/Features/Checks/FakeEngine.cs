@@ -87,6 +87,8 @@ internal sealed class FakeEngine(IReadOnlyList<ContainerDetails> containers, IRe
 
     public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> cmd, CancellationToken cancellationToken) => Task.FromException<ExecResult>(Refused());
 
+    public Task<ContainerStatsReading> ReadStatsAsync(string id, CancellationToken cancellationToken) => Task.FromException<ContainerStatsReading>(Refused());
+
     public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) => Task.FromException<Stream>(Refused());
 
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => Task.FromException(Refused());

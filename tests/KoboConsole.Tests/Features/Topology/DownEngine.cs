@@ -34,6 +34,8 @@ internal sealed class DownEngine(string name) : IContainerEngine, IDockerHosts
 
     public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> cmd, CancellationToken cancellationToken) => throw Down();
 
+    public Task<ContainerStatsReading> ReadStatsAsync(string id, CancellationToken cancellationToken) => throw Down();
+
     public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) => throw Down();
 
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw Down();

@@ -1,8 +1,10 @@
 using Bunit;
 using KoboConsole.Web.Features.Logs;
 using KoboConsole.Web.Features.Topology;
+using KoboConsole.Web.Features.Topology.Stats;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
 
 namespace KoboConsole.Tests.Features.Topology;
@@ -112,6 +114,8 @@ public sealed class TopologyComponentTests : MudComponentTest
         var view = new ContainerDetailView("main", "kpi", details, [.. env.Select(SecretMask.MaskEnvEntry)],
             [new LogLine(LogSource.Stdout, DateTimeOffset.UnixEpoch, "GET /service_health/ 200")], null);
 
+        Ctx.Services.AddSingleton(new StatsSampler(null!, null!, null!, TimeProvider.System, NullLogger<StatsSampler>.Instance));
+        Ctx.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false)); // shows the (empty) history, starts no sampling
         var cut = Ctx.Render<ContainerDetailPanel>(p => p.Add(c => c.Detail, view));
 
         Assert.DoesNotContain("pg-secret-1", cut.Markup, StringComparison.Ordinal);

@@ -23,6 +23,7 @@ public sealed class TopologyPageTests : MudComponentTest
         Ctx.Services.AddSingleton<StackDiscovery>();
         Ctx.Services.AddSingleton<TopologyService>();
         Ctx.Services.AddSingleton<TopologyLive>();
+        Ctx.Services.AddSingleton<KoboConsole.Web.Features.Topology.Stats.StatsSampler>();
         // Never called here (no container to act on); AuditLog is only needed to build ContainerActions.
         Ctx.Services.AddSingleton(new AuditLog(null!, TimeProvider.System));
         Ctx.Services.AddSingleton<ContainerActions>();

@@ -124,6 +124,8 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
 
     public IAsyncEnumerable<LogLine> ReadLogsAsync(string id, LogQuery query, CancellationToken cancellationToken) => throw Refused();
 
+    public Task<ContainerStatsReading> ReadStatsAsync(string id, CancellationToken cancellationToken) => Task.FromException<ContainerStatsReading>(Refused());
+
     public Task<IExecSession> StartExecAsync(string id, ExecSpec spec, CancellationToken cancellationToken) => Task.FromException<IExecSession>(Refused());
 
     public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> cmd, CancellationToken cancellationToken) => Task.FromException<ExecResult>(Refused());
