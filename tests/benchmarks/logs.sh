@@ -59,6 +59,9 @@ measure() {
 value() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$APP_PID/stat"; } # the console's user+system CPU (100 ticks/s)
 
+# One hub run first, not counted: the console's and the reader's first stream JIT-compile their
+# path (the docker CLI is compiled ahead), which cost the first counted round half its rate.
+LINES_ALL="$LINES"; LINES=20000; echo "warm-up (not counted): $(measure hub)"; LINES="$LINES_ALL"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "round first hub_lines_per_s hub_gaps hub_longest_pause_ms console_cpu_us_per_line cli_lines_per_s cli_longest_pause_ms ratio load1"
 for r in $(seq 1 "$ROUNDS"); do
