@@ -31,7 +31,7 @@ wait_code() { # wait_code <port> <code>: spin until the port answers that status
 nginx_port() { docker port "$NGINX" 80/tcp | head -n1 | sed 's/.*://'; }
 
 # KC_BENCH_SKIP_IMAGES=1 uses the test-bed images as they are (no rebuild while others share them).
-[ -n "${KC_BENCH_SKIP_IMAGES:-}" ] || bash "$TB/images.sh" all >/dev/null
+if [ -n "${KC_BENCH_SKIP_IMAGES:-}" ]; then export KOBO_TESTBED_IMAGES_READY=1; else bash "$TB/images.sh" all >/dev/null; fi
 bash "$TB/stack.sh" up prefixed "$ID" --prefix "$PREFIX" >"$WORK/stack.txt"
 NGINX="$(sed -n 's/^container.nginx=//p' "$WORK/stack.txt")"
 NET="$(sed -n 's/^frontend_network=//p' "$WORK/stack.txt")"
