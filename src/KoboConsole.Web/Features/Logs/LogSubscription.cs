@@ -9,7 +9,7 @@ namespace KoboConsole.Web.Features.Logs;
 /// </summary>
 public sealed class LogSubscription : IDisposable
 {
-    public const int DefaultCapacity = 5_000;
+    public const int DefaultCapacity = 20_000;
 
     private readonly Channel<LogItem> _channel;
     private readonly Action<LogSubscription> _onDispose;
@@ -65,16 +65,22 @@ public sealed class LogSubscription : IDisposable
 
         var sorted = new List<LogItem>(Math.Min(max, _channel.Reader.Count));
         var ordered = true;
+        DateTimeOffset? last = null;
         while (sorted.Count < max && _channel.Reader.TryRead(out var item))
         {
-            ordered = ordered && (sorted.Count == 0 || sorted[^1].Timestamp <= item.Timestamp);
+            if (!item.IsMarker)
+            {
+                ordered = ordered && (last is null || last <= item.Timestamp);
+                last = item.Timestamp;
+            }
+
             sorted.Add(item);
         }
 
         // Sources are read concurrently: order what arrived together by time (stable for equal times).
         if (!ordered)
         {
-            sorted = [.. sorted.OrderBy(i => i.Timestamp)];
+            sorted = SortByTime(sorted);
         }
 
         var dropped = Interlocked.Exchange(ref _dropped, 0);
@@ -87,6 +93,31 @@ public sealed class LogSubscription : IDisposable
         }
 
         return sorted;
+    }
+
+    /// <summary>
+    /// Lines by time, stable; a marker (restart, reconnect) is written at the console's time, so it
+    /// keeps its place before the next line of its container that arrived after it.
+    /// </summary>
+    private static List<LogItem> SortByTime(List<LogItem> items)
+    {
+        var keys = new DateTimeOffset[items.Count];
+        var next = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        for (var i = items.Count - 1; i >= 0; i--)
+        {
+            var item = items[i];
+            if (item.IsMarker)
+            {
+                keys[i] = next.TryGetValue(item.Container, out var following) ? following : item.Timestamp;
+            }
+            else
+            {
+                keys[i] = item.Timestamp;
+                next[item.Container] = item.Timestamp;
+            }
+        }
+
+        return [.. Enumerable.Range(0, items.Count).OrderBy(i => keys[i]).Select(i => items[i])];
     }
 
     internal void Complete() => _channel.Writer.TryComplete();
