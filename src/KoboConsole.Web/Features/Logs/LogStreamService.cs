@@ -14,6 +14,9 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
 {
     public const int MaxBatch = 2_000;
 
+    /// <summary>How long a live batch may wait for more lines when few are there (see <see cref="LogSubscription.ReadBatchAsync(int, TimeSpan, CancellationToken)"/>).</summary>
+    public static readonly TimeSpan BatchLinger = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Checks the request and finds its sources; throws <see cref="LogRequestException"/> with what to fix.</summary>
     public async Task<LogPlan> PrepareAsync(LogStreamRequest request, CancellationToken cancellationToken)
     {
@@ -70,7 +73,7 @@ public sealed class LogStreamService(LogSources sources, LogPump pump, IDockerHo
 
         while (true)
         {
-            var batch = await live.ReadBatchAsync(MaxBatch, cancellationToken);
+            var batch = await live.ReadBatchAsync(MaxBatch, BatchLinger, cancellationToken);
             if (batch.Count == 0)
             {
                 yield break;

@@ -7,7 +7,15 @@ namespace KoboConsole.Web.Features.Maintenance;
 public sealed class EdgeCheck(MaintenanceProbe probe)
 {
     /// <summary>Waits until <paramref name="serverId"/> serves the maintenance page (or nginx's site, with <paramref name="nginx"/>).</summary>
-    public async Task<ProbeOutcome> WaitAsync(IContainerEngine engine, string serverId, bool nginx, string? expectedText, string siteFrom, CancellationToken cancellationToken)
+    public Task<ProbeOutcome> WaitAsync(IContainerEngine engine, string serverId, bool nginx, string? expectedText, string siteFrom, CancellationToken cancellationToken) =>
+        WaitAsync(engine, serverId, nginx, expectedText, siteFrom, null, cancellationToken);
+
+    /// <summary>As above, with nginx already inspected (its environment names kobo's domain).</summary>
+    public Task<ProbeOutcome> WaitAsync(IContainerEngine engine, string serverId, bool nginx, string? expectedText, ContainerDetails siteFrom, CancellationToken cancellationToken) =>
+        WaitAsync(engine, serverId, nginx, expectedText, siteFrom.Id, siteFrom, cancellationToken);
+
+    private async Task<ProbeOutcome> WaitAsync(IContainerEngine engine, string serverId, bool nginx, string? expectedText, string siteFrom, ContainerDetails? siteDetails,
+        CancellationToken cancellationToken)
     {
         var server = await engine.InspectContainerAsync(serverId, cancellationToken);
         if (!server.Running)
@@ -19,7 +27,7 @@ public sealed class EdgeCheck(MaintenanceProbe probe)
         var site = PublicSite.FromEnv(server.Env);
         if (site.Domain is null && siteFrom != serverId)
         {
-            site = PublicSite.FromEnv((await engine.InspectContainerAsync(siteFrom, cancellationToken)).Env);
+            site = PublicSite.FromEnv((siteDetails ?? await engine.InspectContainerAsync(siteFrom, cancellationToken)).Env);
         }
 
         var routes = await RoutesAsync(engine, server, site, cancellationToken);

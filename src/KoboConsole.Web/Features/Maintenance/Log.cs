@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Could not prepare the maintenance container on host {Host}: {Message}")]
     public static partial void PrepareFailed(ILogger logger, string host, string message);
+
+    /// <summary>One step of a switch done, at a monotonic clock in ms (tests/benchmarks/maintenance-swap.sh lists the steps).</summary>
+    public static void Step(ILogger logger, string step) => StepAt(logger, step, System.Diagnostics.Stopwatch.GetTimestamp() * 1000 / System.Diagnostics.Stopwatch.Frequency);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "Maintenance switch step done at {ClockMs} ms: {Step}")]
+    private static partial void StepAt(ILogger logger, string step, long clockMs);
 }

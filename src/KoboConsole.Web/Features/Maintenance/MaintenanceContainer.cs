@@ -60,8 +60,15 @@ public static class MaintenanceContainer
 
     /// <summary>A container made for this key that never ran, or null (one that served is removed by its switch, never reused).</summary>
     public static async Task<string?> FindPreparedAsync(IContainerEngine engine, string key, CancellationToken cancellationToken) =>
-        (await engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.PreparedLabel, key), cancellationToken))
-            .FirstOrDefault(c => c.State == "created")?.Id;
+        PickPrepared(await engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.PreparedLabel, key), cancellationToken), key);
+
+    /// <summary>Every container prepared ahead on this engine, for <see cref="PickPrepared"/> once the key is known.</summary>
+    public static Task<IReadOnlyList<ContainerSummary>> ListPreparedAsync(IContainerEngine engine, CancellationToken cancellationToken) =>
+        engine.ListContainersAsync(ContainerQuery.WithLabel(KoboNames.PreparedLabel), cancellationToken);
+
+    /// <summary>Of <paramref name="listed"/>, one made for this key that never ran, or null.</summary>
+    public static string? PickPrepared(IReadOnlyList<ContainerSummary> listed, string key) =>
+        listed.FirstOrDefault(c => c.State == "created" && c.Labels.GetValueOrDefault(KoboNames.PreparedLabel) == key)?.Id;
 
     /// <summary>The fields as the bundle carries them (JSON).</summary>
     public static string RecordJson(MaintenanceRecord record) => JsonSerializer.Serialize(record, JsonSerializerOptions.Web);

@@ -37,9 +37,11 @@ public static class MaintenanceEndpoints
         return app;
     }
 
-    private static async Task<IResult> EnableAsync([FromBody] MaintenanceRequest? request, MaintenanceService service, MaintenanceWindows windows, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> EnableAsync([FromBody] MaintenanceRequest? request, MaintenanceService service, MaintenanceWindows windows, TimeProvider time, HttpContext http, ILogger<MaintenanceService> logger, CancellationToken ct)
     {
+        Log.Step(logger, "request received");
         var (fields, errors) = MaintenanceValidation.Validate(request ?? new MaintenanceRequest(), time.GetUtcNow(), await service.DefaultEmailAsync(ct));
+        Log.Step(logger, "default contact read");
         if (fields is null)
         {
             return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity,

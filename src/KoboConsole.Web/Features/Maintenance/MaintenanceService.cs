@@ -23,6 +23,8 @@ public sealed class MaintenanceService(
 {
     public const string LeaseName = "maintenance-toggle";
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(10);
+    private static readonly string[] KpiContactKeys = ["KOBO_SUPPORT_EMAIL=", "DEFAULT_FROM_EMAIL="];
+    private KpiContact? _kpiContact;
 
     private readonly ChangeFeed _toggled = new();
 
@@ -85,27 +87,39 @@ public sealed class MaintenanceService(
         var kpi = snapshot is null && live.Loaded && live.LastError is null
             ? live.Current.Containers.Where(c => c.Service == "kpi").OrderByDescending(c => c.State == "running").Select(c => (c.Host, c.Id)).FirstOrDefault()
             : (snapshot ?? await discovery.DiscoverAsync(false, cancellationToken)).Service("kpi").Select(c => (c.Host, c.Id)).FirstOrDefault();
-        if (kpi.Id is not null)
+        if (kpi.Id is not null && await KpiContactAsync(kpi.Host, kpi.Id, cancellationToken) is { } fromKpi)
         {
-            try
-            {
-                var env = (await hosts.Get(kpi.Host).InspectContainerAsync(kpi.Id, cancellationToken)).Env;
-                foreach (var key in new[] { "KOBO_SUPPORT_EMAIL=", "DEFAULT_FROM_EMAIL=" })
-                {
-                    if (env.FirstOrDefault(e => e.StartsWith(key, StringComparison.Ordinal))?[key.Length..] is { } v && MaintenanceValidation.IsEmail(v))
-                    {
-                        return v;
-                    }
-                }
-            }
-            catch (DockerException)
-            {
-                // The default is a convenience; the admin can type an address.
-            }
+            return fromKpi;
         }
 
         return options.CurrentValue.DefaultEmail;
     }
+
+    /// <summary>kpi's support address from its environment, read once per kpi container (a container's environment never changes).</summary>
+    private async Task<string?> KpiContactAsync(string host, string id, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _kpiContact) is { } known && known.Id == id)
+        {
+            return known.Email;
+        }
+
+        try
+        {
+            var env = (await hosts.Get(host).InspectContainerAsync(id, cancellationToken)).Env;
+            var email = KpiContactKeys
+                .Select(key => env.FirstOrDefault(e => e.StartsWith(key, StringComparison.Ordinal))?[key.Length..])
+                .FirstOrDefault(v => v is not null && MaintenanceValidation.IsEmail(v));
+            Volatile.Write(ref _kpiContact, new KpiContact(id, email));
+            return email;
+        }
+        catch (DockerException)
+        {
+            // The default is a convenience; the admin can type an address.
+            return null;
+        }
+    }
+
+    private sealed record KpiContact(string Id, string? Email);
 
     /// <summary>The kobo domain from nginx's environment, for the page's links.</summary>
     private async Task<PublicSite> PublicSiteAsync(StackSnapshot snapshot, CancellationToken cancellationToken)
@@ -149,8 +163,10 @@ public sealed class MaintenanceService(
             throw new MaintenanceRefusedException(message, busy: true);
         }
 
+        Log.Step(logger, "take the lease");
         var watch = Stopwatch.StartNew();
         var (targets, error) = MaintenanceTargets.Find(await discovery.DiscoverAsync(false, cancellationToken));
+        Log.Step(logger, "discover the front ends");
         var target = string.Join(", ", targets.Select(t => $"{t.Host}/{t.Nginx.Project}"));
         if ((error ?? refuse(targets)) is { } refused)
         {

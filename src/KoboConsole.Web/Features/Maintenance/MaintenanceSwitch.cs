@@ -8,10 +8,10 @@ namespace KoboConsole.Web.Features.Maintenance;
 /// Swaps nginx and the maintenance container on one Docker host, verifying over HTTP, and rolls
 /// back on any failure (kobo-reference.md section 4, done the console's way).
 /// </summary>
-public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptionsMonitor<MaintenanceOptions> options, TimeProvider time)
+public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptionsMonitor<MaintenanceOptions> options, TimeProvider time, ILogger<MaintenanceSwitch> logger)
 {
     /// <summary>
-    /// Prepared container (or create one) → copy page in → stop nginx (and older maintenance) →
+    /// Prepared container (or create one) → copy page in while nginx (and older maintenance) stops →
     /// start → verify 503. Nothing before the stop touches what the public sees.
     /// </summary>
     public async Task<HostSwap> EnableAsync(FrontEndHost target, MaintenanceFields fields, string template, string actor, CancellationToken cancellationToken)
@@ -21,40 +21,72 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
         var step = "inspect nginx";
         try
         {
+            // The containers prepared ahead are listed while nginx is inspected (which one fits depends on nginx).
+            var preparedListed = MaintenanceContainer.ListPreparedAsync(engine, cancellationToken);
             var nginx = await engine.InspectContainerAsync(target.Nginx.Id, cancellationToken);
             var current = !nginx.Running && target.RunningMaintenance is { } m ? await engine.InspectContainerAsync(m.Id, cancellationToken) : null;
             var ports = PublishedPorts(nginx.Running ? nginx.Ports : current?.Ports ?? []);
             swap.VerifyRestored = ct => VerifyServedAsync(engine, nginx.Running ? nginx.Id : current?.Id, nginx.Running, nginx.Id, ct);
 
+            Log.Step(logger, step);
             step = "create the maintenance container";
             var spec = MaintenanceContainer.Spec(target.MaintenanceProject, nginx, ports, options.CurrentValue.Image, time);
-            swap.Created = await MaintenanceContainer.FindPreparedAsync(engine, spec.Labels[KoboNames.PreparedLabel], cancellationToken);
+            swap.Created = MaintenanceContainer.PickPrepared(await preparedListed, spec.Labels[KoboNames.PreparedLabel]);
             swap.UsedPrepared = swap.Created is not null;
             swap.Created ??= await engine.CreateContainerAsync(spec, cancellationToken);
 
+            Log.Step(logger, step);
             step = "copy the page into the maintenance container";
             var page = MaintenancePage.Render(template, fields, PublicSite.FromEnv(nginx.Env));
             var config = MaintenancePage.NginxConfig(ports.Select(p => p.ContainerPort).Append(80), MaintenanceFields.RetryAfterSeconds(fields.Eta));
             var record = new MaintenanceRecord(fields.Eta, fields.DateIso, fields.DateStr, fields.Email, time.GetUtcNow(), actor);
-            await using (var bundle = MaintenanceBundle.Build(config, page, MaintenanceContainer.RecordJson(record)))
+            var copying = CopyAsync(engine, swap.Created, MaintenanceBundle.Build(config, page, MaintenanceContainer.RecordJson(record)), cancellationToken);
+
+            // nginx stops while the page is copied in (the copy never touches what the public sees; a
+            // failed copy is rolled back like a failed start, nginx started again).
+            var stopStep = "";
+            var stopping = StopAllAsync();
+            try
             {
-                await engine.PutArchiveAsync(swap.Created, "/", bundle, cancellationToken);
+                await copying;
+            }
+            catch
+            {
+                await stopping.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
             }
 
-            foreach (var running in target.Maintenance.Where(c => c.Running).Append(target.Nginx).Where(c => c.Running))
+            Log.Step(logger, step);
+            try
             {
-                step = $"stop {running.Name}";
-                await engine.StopContainerAsync(running.Id, StopTimeout, cancellationToken);
-                swap.Stopped.Add(running.Id);
+                await stopping;
+            }
+            catch
+            {
+                step = stopStep;
+                throw;
+            }
+
+            async Task StopAllAsync()
+            {
+                foreach (var running in target.Maintenance.Where(c => c.Running).Append(target.Nginx).Where(c => c.Running))
+                {
+                    stopStep = $"stop {running.Name}";
+                    await engine.StopContainerAsync(running.Id, StopTimeout, cancellationToken);
+                    swap.Stopped.Add(running.Id);
+                    Log.Step(logger, stopStep);
+                }
             }
 
             step = "start the maintenance container";
             await engine.StartContainerAsync(swap.Created, cancellationToken);
             swap.Started.Add(swap.Created);
+            Log.Step(logger, step);
 
             step = "verify the maintenance page";
-            var checkedPage = await edge.WaitAsync(engine, swap.Created, nginx: false, fields.Eta, nginx.Id, cancellationToken);
+            var checkedPage = await edge.WaitAsync(engine, swap.Created, nginx: false, fields.Eta, nginx, cancellationToken);
             swap.CheckedVia = checkedPage.Via;
+            Log.Step(logger, step);
             if (checkedPage.Problem is { } problem)
             {
                 throw new MaintenanceSwitchException(problem, rolledBack: false);
@@ -110,6 +142,14 @@ public sealed class MaintenanceSwitch(IDockerHosts hosts, EdgeCheck edge, IOptio
             var rollback = await swap.RollbackAsync(CancellationToken.None);
             var what = swap.Stopped.Count > 0 ? "the maintenance page is served again" : "nothing was changed";
             throw new MaintenanceSwitchException($"Turning maintenance off failed on host '{target.Host}' at \"{step}\": {ex.Message} So {what}. {rollback}", true, ex);
+        }
+    }
+
+    private static async Task CopyAsync(IContainerEngine engine, string id, Stream bundle, CancellationToken cancellationToken)
+    {
+        await using (bundle)
+        {
+            await engine.PutArchiveAsync(id, "/", bundle, cancellationToken);
         }
     }
 

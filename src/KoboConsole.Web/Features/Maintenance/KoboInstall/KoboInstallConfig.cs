@@ -1,5 +1,6 @@
 using System.Text;
 using KoboConsole.Web.Features.Stack;
+using KoboConsole.Web.Features.Topology;
 using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Web.Features.Maintenance.KoboInstall;
@@ -14,11 +15,17 @@ public sealed record KoboInstallView(string? Path, KoboInstallSettings? Settings
 /// Finds kobo-install's .run.conf (configured with <c>KoboConsole:Stack:KoboInstallDir</c>, or beside
 /// or above the kobo-docker folder Compose records as the containers' working_dir) and keeps its
 /// <c>maintenance_enabled</c> in step with the console's toggle: kobo-install's <c>start</c> honours
-/// that flag, so a flag left behind would be undone (or fought) at its next start.
+/// that flag, so a flag left behind would be undone (or fought) at its next start. The working
+/// dirs are listed once per set of containers the live topology holds (a container's labels never
+/// change), so a toggle reads the file without listing the stack; the file itself is looked for
+/// every time.
 /// </summary>
-public sealed class KoboInstallConfig(StackDiscovery discovery, IOptionsMonitor<StackOptions> options, ILogger<KoboInstallConfig> logger)
+public sealed class KoboInstallConfig(StackDiscovery discovery, TopologyLive live, IOptionsMonitor<StackOptions> options, ILogger<KoboInstallConfig> logger)
 {
     private const string WorkingDirLabel = "com.docker.compose.project.working_dir";
+
+    /// <summary>The working dirs Compose recorded, and the live topology's containers they were listed for.</summary>
+    private DirsFor? _workingDirs;
 
     /// <summary>Why the last toggle could not keep the flag in step; null when it did (or there was no file).</summary>
     public string? LastSyncProblem { get; private set; }
@@ -134,9 +141,7 @@ public sealed class KoboInstallConfig(StackDiscovery discovery, IOptionsMonitor<
             return File.Exists(file) ? (file, null) : (null, $"KoboConsole:Stack:KoboInstallDir is {configured}, which has no {RunConf.FileName}.");
         }
 
-        var workingDirs = (await discovery.DiscoverAsync(false, cancellationToken)).Containers
-            .Select(c => c.Labels.GetValueOrDefault(WorkingDirLabel)).OfType<string>().Where(d => d.Length > 0).Distinct(StringComparer.Ordinal);
-        foreach (var dir in workingDirs)
+        foreach (var dir in await WorkingDirsAsync(cancellationToken))
         {
             foreach (var candidate in new[] { System.IO.Path.Combine(dir, "..", "kobo-install", RunConf.FileName), System.IO.Path.Combine(dir, "..", RunConf.FileName) })
             {
@@ -151,7 +156,28 @@ public sealed class KoboInstallConfig(StackDiscovery discovery, IOptionsMonitor<
         return (null, null);
     }
 
-    /// <summary>A .run.conf naming another kobo-docker folder is another install's.</summary>
+    /// <summary>Compose's working dirs of the stack: listed again only when the live topology's containers changed (or it has none).</summary>
+    private async Task<IReadOnlyList<string>> WorkingDirsAsync(CancellationToken cancellationToken)
+    {
+        var containers = live.Loaded && live.LastError is null
+            ? string.Join(',', live.Current.Containers.Select(c => c.Id).Order(StringComparer.Ordinal))
+            : null;
+        if (containers is not null && Volatile.Read(ref _workingDirs) is { } known && known.Containers == containers)
+        {
+            return known.Dirs;
+        }
+
+        var dirs = (await discovery.DiscoverAsync(false, cancellationToken)).Containers
+            .Select(c => c.Labels.GetValueOrDefault(WorkingDirLabel)).OfType<string>().Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (containers is not null)
+        {
+            Volatile.Write(ref _workingDirs, new DirsFor(containers, dirs));
+        }
+
+        return dirs;
+    }
+
+    /// <summary>A .run.conf naming another kobo-docker folder is another install's.
     private static bool Belongs(string file, string workingDir)
     {
         try
@@ -167,4 +193,6 @@ public sealed class KoboInstallConfig(StackDiscovery discovery, IOptionsMonitor<
 
     private static bool Same(string a, string b) =>
         string.Equals(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(a)), System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(b)), StringComparison.Ordinal);
+
+    private sealed record DirsFor(string Containers, IReadOnlyList<string> Dirs);
 }
