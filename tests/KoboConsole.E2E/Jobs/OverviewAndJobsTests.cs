@@ -11,23 +11,11 @@ namespace KoboConsole.E2E.Jobs;
 /// /jobs a row; the stats are sampled from the real engine while the detail panel is open.
 /// </summary>
 [Collection(BrowserTests.Name)]
-public sealed class OverviewAndJobsTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class OverviewAndJobsTests(BrowserFixture browser, OverviewAndJobsBed bed) : IClassFixture<OverviewAndJobsBed>, IAsyncLifetime
 {
     private readonly List<IBrowserContext> _contexts = [];
-    private TestBedKobo _stack = null!;
-    private ConsoleAppFactory _app = null!;
-    private Uri _base = null!;
 
-    public async Task InitializeAsync()
-    {
-        _stack = await TestBedKobo.UpAsync("j");
-        _app = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = _stack.Prefix }, realPort: true);
-        _base = _app.StartRealServer();
-        var topology = _app.Services.GetRequiredService<TopologyService>();
-        var worker = await topology.FindAsync(_stack.Values["container.worker"], CancellationToken.None)
-            ?? throw new InvalidOperationException("The test bed's worker is missing.");
-        await _app.Services.GetRequiredService<ContainerActions>().RunAsync(worker, ContainerAction.Restart, ConsoleAppFactory.AdminUser, CancellationToken.None);
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -35,9 +23,6 @@ public sealed class OverviewAndJobsTests(BrowserFixture browser) : IAsyncLifetim
         {
             await context.DisposeAsync();
         }
-
-        await _app.DisposeAsync();
-        await _stack.DisposeAsync();
     }
 
     [Theory]
@@ -55,7 +40,7 @@ public sealed class OverviewAndJobsTests(BrowserFixture browser) : IAsyncLifetim
         var row = page.GetByTestId("job-row").Filter(new() { HasText = "Container restart" });
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(row).ToContainTextAsync($"by {ConsoleAppFactory.AdminUser}");
-        await Assertions.Expect(row).ToContainTextAsync(_stack.Values["container.worker"]);
+        await Assertions.Expect(row).ToContainTextAsync(bed.Stack.Values["container.worker"]);
         await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "succeeded");
         await SettleAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"jobs-{device}.png"), FullPage = true });
@@ -94,7 +79,7 @@ public sealed class OverviewAndJobsTests(BrowserFixture browser) : IAsyncLifetim
 
     private async Task<IPage> SignedInAsync(int width, int height, string path)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _base.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = bed.Base.ToString(), ViewportSize = new() { Width = width, Height = height } });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         await BrowserFixture.SignInAsync(page, path);
@@ -118,5 +103,32 @@ public sealed class OverviewAndJobsTests(BrowserFixture browser) : IAsyncLifetim
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.scrollingElement.scrollWidth, window.innerWidth]");
         return (widths[0], widths[1]);
+    }
+}
+
+/// <summary>One stack and one console for the class (its tests only read): the worker restarted once, so /jobs has a row.</summary>
+public sealed class OverviewAndJobsBed : IAsyncLifetime
+{
+    public TestBedKobo Stack { get; private set; } = null!;
+
+    public ConsoleAppFactory App { get; private set; } = null!;
+
+    public Uri Base { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Stack = await TestBedKobo.UpAsync("j");
+        App = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = Stack.Prefix }, realPort: true);
+        Base = App.StartRealServer();
+        var topology = App.Services.GetRequiredService<TopologyService>();
+        var worker = await topology.FindAsync(Stack.Values["container.worker"], CancellationToken.None)
+            ?? throw new InvalidOperationException("The test bed's worker is missing.");
+        await App.Services.GetRequiredService<ContainerActions>().RunAsync(worker, ContainerAction.Restart, ConsoleAppFactory.AdminUser, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Stack.DisposeAsync();
     }
 }
