@@ -58,6 +58,8 @@ internal static class BadInputCases
         ("DELETE", "/api/v1/users/{x}", "username"),
         ("DELETE", "/api/v1/tokens/{x}", "name"),
         ("POST", "/api/v1/alerts/channels/{x}/test", "name"),
+        ("PUT", "/api/v1/alerts/channels/{x}", "name"),
+        ("DELETE", "/api/v1/alerts/channels/{x}", "name"),
         ("POST", "/api/v1/containers/{x}/restart", "id"),
         ("GET", "/api/v1/containers/{x}/logs", "id"),
         ("GET", "/api/v1/containers/{x}/stats", "id"),
@@ -121,7 +123,9 @@ internal static class BadInputCases
 
         foreach (var (method, path, field) in Routes)
         {
-            var body = path.StartsWith("/api/v1/backups/schedules", StringComparison.Ordinal) ? ScheduleBody : method is "PUT" ? """{"role":"operator"}""" : method is "POST" or "PATCH" ? "{}" : null;
+            var body = path.StartsWith("/api/v1/backups/schedules", StringComparison.Ordinal) ? ScheduleBody
+                : path.StartsWith("/api/v1/alerts/channels/", StringComparison.Ordinal) && method is "PUT" ? """{"url":"https://hooks.example.org/x"}"""
+                : method is "PUT" ? """{"role":"operator"}""" : method is "POST" or "PATCH" ? "{}" : null;
             cases[$"{method} {path} traversal"] = new Case(method, path.Replace("{x}", Traversal, StringComparison.Ordinal), body, field);
         }
 

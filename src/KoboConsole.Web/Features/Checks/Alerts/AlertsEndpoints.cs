@@ -54,12 +54,22 @@ public static class AlertsEndpoints
 
     private static async Task<IResult> UpdateAsync(string name, ChannelRequest request, ChannelEditor editor, HttpContext http, CancellationToken ct)
     {
+        if (InvalidName(name) is { } invalid)
+        {
+            return invalid;
+        }
+
         var edit = await editor.UpdateAsync(name, request, AuditLog.ActorOf(http.User), ct);
         return edit.Outcome == ChannelEditOutcome.Done ? Results.Ok(ChannelResponse.Of(edit.Channel!)) : Problem(edit, name);
     }
 
     private static async Task<IResult> DeleteAsync(string name, ChannelEditor editor, HttpContext http, CancellationToken ct)
     {
+        if (InvalidName(name) is { } invalid)
+        {
+            return invalid;
+        }
+
         var edit = await editor.DeleteAsync(name, AuditLog.ActorOf(http.User), ct);
         return edit.Outcome == ChannelEditOutcome.Done ? Results.NoContent() : Problem(edit, name);
     }
@@ -74,6 +84,12 @@ public static class AlertsEndpoints
         _ => NotFound(name),
     };
 
+    /// <summary>A 422 naming the route's channel name when it cannot be one (a traversal, markup), else null.</summary>
+    private static IResult? InvalidName(string name) => AlertsOptionsValidator.IsValidName(name) ? null
+        : Results.ValidationProblem(
+            new Dictionary<string, string[]> { ["name"] = ["a channel name is 1 to 64 letters, digits, '.', '_' or '-'; GET /api/v1/alerts/channels lists them."] },
+            statusCode: 422, title: "The channel name is invalid");
+
     private static IResult NotFound(string name) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such channel",
         detail: $"There is no alert channel '{name}'; GET /api/v1/alerts/channels lists them.");
 
@@ -81,11 +97,9 @@ public static class AlertsEndpoints
     private static async Task<IResult> TestAsync(
         string name, AlertChannels channels, ServiceChecks services, IOptionsMonitor<ChecksOptions> options, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        if (!AlertsOptionsValidator.IsValidName(name))
+        if (InvalidName(name) is { } invalid)
         {
-            return Results.ValidationProblem(
-                new Dictionary<string, string[]> { ["name"] = ["a channel name is 1 to 64 letters, digits, '.', '_' or '-'; GET /api/v1/alerts/channels lists them."] },
-                statusCode: 422, title: "The channel name is invalid");
+            return invalid;
         }
 
         if (await channels.FindAsync(name, ct) is not { } entry)
