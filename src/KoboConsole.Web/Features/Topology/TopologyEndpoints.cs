@@ -26,41 +26,18 @@ public static class TopologyEndpoints
     }
 
     // The sampled history; a read keeps the sampler going for ten minutes (the first read of a quiet console starts it).
-    private static async Task<IResult> ReadStatsAsync(string id, TopologyService topology, StatsSampler sampler, CancellationToken ct)
-    {
-        if (!ContainerRef.IsValid(id))
+    private static Task<IResult> ReadStatsAsync(string id, TopologyService topology, StatsSampler sampler, CancellationToken ct) =>
+        WithContainerAsync(id, topology, container =>
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{ContainerRef.Clip(id)}' is not a container id or name; GET /api/v1/topology lists them."] },
-                statusCode: 422, title: "The container reference is invalid");
-        }
-
-        try
-        {
-            var container = await topology.FindAsync(id, ct);
-            if (container is null)
-            {
-                return Results.Problem(statusCode: 404, title: "No such kobo container",
-                    detail: $"No kobo container has the id or name '{id}' on any configured host; GET /api/v1/topology lists them.");
-            }
-
             var sampled = HeavyServices.Contains(container.Service);
             if (sampled)
             {
                 sampler.TouchReader();
             }
 
-            return Results.Ok(new ContainerStatsView(container.Id, container.Name, container.Host, container.Service, sampled,
-                (int)StatsSampler.Interval.TotalSeconds, sampled ? sampler.History(container.Id) : []));
-        }
-        catch (AmbiguousContainerException ex)
-        {
-            return Results.Problem(statusCode: 409, title: "Ambiguous container name", detail: ex.Message);
-        }
-        catch (DockerUnreachableException ex)
-        {
-            return Results.Problem(statusCode: 503, title: "Docker host unreachable", detail: ex.Message + " Check that the engine runs and the console can reach it.");
-        }
-    }
+            return Task.FromResult(Results.Ok(new ContainerStatsView(container.Id, container.Name, container.Host, container.Service, sampled,
+                (int)StatsSampler.Interval.TotalSeconds, sampled ? sampler.History(container.Id) : [])));
+        }, ct);
 
     private static async Task<IResult> RunActionAsync(
         string id, string action, TopologyService topology, ContainerActions actions, HttpContext http, CancellationToken ct)
@@ -71,6 +48,19 @@ public static class TopologyEndpoints
                 detail: $"'{action}' is not an action: use start, stop or restart.");
         }
 
+        try
+        {
+            return await WithContainerAsync(id, topology, async container => Results.Ok(await actions.RunAsync(container, parsed, AuditLog.ActorOf(http.User), ct)), ct);
+        }
+        catch (DockerException ex)
+        {
+            return Results.Problem(statusCode: 409, title: "Docker refused the action", detail: ex.Message); // unreachable is a 503 already
+        }
+    }
+
+    /// <summary>The container a route names, or the problem that says why there is none (422, 404, 409, 503).</summary>
+    private static async Task<IResult> WithContainerAsync(string id, TopologyService topology, Func<TopologyContainer, Task<IResult>> then, CancellationToken ct)
+    {
         if (!ContainerRef.IsValid(id))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{ContainerRef.Clip(id)}' is not a container id or name; GET /api/v1/topology lists them."] },
@@ -79,14 +69,10 @@ public static class TopologyEndpoints
 
         try
         {
-            var container = await topology.FindAsync(id, ct);
-            if (container is null)
-            {
-                return Results.Problem(statusCode: 404, title: "No such kobo container",
+            return await topology.FindAsync(id, ct) is { } container
+                ? await then(container)
+                : Results.Problem(statusCode: 404, title: "No such kobo container",
                     detail: $"No kobo container has the id or name '{id}' on any configured host; GET /api/v1/topology lists them.");
-            }
-
-            return Results.Ok(await actions.RunAsync(container, parsed, AuditLog.ActorOf(http.User), ct));
         }
         catch (AmbiguousContainerException ex)
         {
@@ -95,10 +81,6 @@ public static class TopologyEndpoints
         catch (DockerUnreachableException ex)
         {
             return Results.Problem(statusCode: 503, title: "Docker host unreachable", detail: ex.Message + " Check that the engine runs and the console can reach it.");
-        }
-        catch (DockerException ex)
-        {
-            return Results.Problem(statusCode: 409, title: "Docker refused the action", detail: ex.Message);
         }
     }
 }
