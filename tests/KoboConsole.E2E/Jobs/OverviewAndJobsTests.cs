@@ -107,28 +107,12 @@ public sealed class OverviewAndJobsTests(BrowserFixture browser, OverviewAndJobs
 }
 
 /// <summary>One stack and one console for the class (its tests only read): the worker restarted once, so /jobs has a row.</summary>
-public sealed class OverviewAndJobsBed : IAsyncLifetime
+public sealed class OverviewAndJobsBed() : StackConsoleBed("j")
 {
-    public TestBedKobo Stack { get; private set; } = null!;
-
-    public ConsoleAppFactory App { get; private set; } = null!;
-
-    public Uri Base { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task PrepareAsync(IServiceProvider services)
     {
-        Stack = await TestBedKobo.UpAsync("j");
-        App = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = Stack.Prefix }, realPort: true);
-        Base = App.StartRealServer();
-        var topology = App.Services.GetRequiredService<TopologyService>();
-        var worker = await topology.FindAsync(Stack.Values["container.worker"], CancellationToken.None)
+        var worker = await services.GetRequiredService<TopologyService>().FindAsync(Stack.Values["container.worker"], CancellationToken.None)
             ?? throw new InvalidOperationException("The test bed's worker is missing.");
-        await App.Services.GetRequiredService<ContainerActions>().RunAsync(worker, ContainerAction.Restart, ConsoleAppFactory.AdminUser, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Stack.DisposeAsync();
+        await services.GetRequiredService<ContainerActions>().RunAsync(worker, ContainerAction.Restart, ConsoleAppFactory.AdminUser, CancellationToken.None);
     }
 }

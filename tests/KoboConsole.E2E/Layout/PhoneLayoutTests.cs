@@ -280,20 +280,10 @@ public sealed class PhoneLayoutTests(BrowserFixture browser, PhoneLayoutBed bed)
 /// The stack and console <see cref="PhoneLayoutTests"/> share: one stack up for the class instead of
 /// one per test. Seeds a row for each destructive button; the tests only look and answer "no".
 /// </summary>
-public sealed class PhoneLayoutBed : IAsyncLifetime
+public sealed class PhoneLayoutBed() : StackConsoleBed("p")
 {
-    public TestBedKobo Stack { get; private set; } = null!;
-
-    public ConsoleAppFactory App { get; private set; } = null!;
-
-    public Uri Base { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task PrepareAsync(IServiceProvider services)
     {
-        Stack = await TestBedKobo.UpAsync("p");
-        App = new ConsoleAppFactory(new Dictionary<string, string?> { ["KoboConsole:Stack:Prefix"] = Stack.Prefix }, realPort: true);
-        Base = App.StartRealServer();
-        var services = App.Services;
         var users = services.GetRequiredService<UserService>();
         var (olga, error) = await users.CreateAsync("olga", "password-of-olga", "operator", CancellationToken.None);
         Assert.True(olga is not null, error);
@@ -303,11 +293,5 @@ public sealed class PhoneLayoutBed : IAsyncLifetime
         var (window, errors) = await services.GetRequiredService<MaintenanceWindows>().CreateAsync(
             new WindowRequest(new DateTimeOffset(2030, 1, 5, 2, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 5, 3, 0, 0, TimeSpan.Zero)), "test", CancellationToken.None);
         Assert.True(window is not null, string.Join(" ", errors.SelectMany(e => e.Value)));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Stack.DisposeAsync();
     }
 }
