@@ -31,6 +31,9 @@ public sealed partial class ConsoleAppFactory : WebApplicationFactory<Program>
             ["KoboConsole:Checks:Enabled"] = "false",
             // Likewise the maintenance container made ahead beside each nginx; MaintenanceBed turns it on.
             ["KoboConsole:Maintenance:PrepareAhead"] = "false",
+            // ASP.NET's line per request and per static file buried the failures in CI's output;
+            // the console's own categories keep their levels (tests read them for leaked secrets).
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         if (bootstrapAdmin)
         {

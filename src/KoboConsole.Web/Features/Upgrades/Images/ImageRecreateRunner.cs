@@ -188,7 +188,9 @@ public sealed class ImageRecreateRunner(RunStore runs, RunScopes scopes, ImageUp
             var elapsed = DateTimeOffset.UtcNow - started;
             if (d.RestartCount > 0 || !d.Running)
             {
-                throw new RestoreStepException($"exited (code {d.ExitCode}){(d.RestartCount > 0 ? $" and was restarted {d.RestartCount} time(s) by Docker" : "")} within {elapsed.TotalSeconds:0} s");
+                // Once Docker has restarted it, the container runs again and its last exit code is gone.
+                var exited = d.Running && d.State != "restarting" ? "exited" : $"exited (code {d.ExitCode})";
+                throw new RestoreStepException($"{exited}{(d.RestartCount > 0 ? $" and was restarted {d.RestartCount} time(s) by Docker" : "")} within {elapsed.TotalSeconds:0} s");
             }
 
             if (d.Health.Status == "unhealthy")
