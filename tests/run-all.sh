@@ -77,7 +77,8 @@ mkdir -p "$results"
 for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; do
   log "dotnet test $project"
   rc=0
-  dotnet test "tests/$project" --no-build --nologo \
+  # The browser tests' stacks all come up at once before the first page opens (TestBedKobo).
+  KOBO_E2E_STACK_STOCK=1 dotnet test "tests/$project" --no-build --nologo \
       --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
       --results-directory "$results" --blame-hang-timeout 10m 2>&1 | tee "$results/$project.log" || rc=$?
   if [ ! -f "$results/$project.trx" ]; then
@@ -93,6 +94,12 @@ for project in KoboConsole.Tests KoboConsole.IntegrationTests KoboConsole.E2E; d
       echo "aborted" > "$results/$project.crashed"
       while IFS= read -r line; do problems+=("  $line"); done < <(grep -aiE "^ *(The active test run|Data collector 'Blame'|The test running when|Test ?host process|.*hang ?dump|.*\[Long Running Test\])" "$results/$project.log" | grep -v 'Sequence file will not be generated' | tail -n 12)
     fi
+  fi
+  if [ "$project" = KoboConsole.E2E ]; then
+    # Stacks of the browser tests (ids tb-*) left by a crash or a stock larger than the classes took.
+    for dir in "${KOBO_TESTBED_STATE:-/var/lib/kobo-testbed}"/stacks/tb-*; do
+      [ -d "$dir" ] && { bash docker/testbed/stack.sh down "$(basename "$dir")" >/dev/null 2>&1 || true; }
+    done
   fi
   if [ "$project" = KoboConsole.IntegrationTests ]; then
     # The stacks the integration tests pool (ids tp-*) go down when their test process exits, but

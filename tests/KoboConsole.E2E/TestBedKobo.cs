@@ -32,10 +32,61 @@ public sealed class TestBedKobo : IAsyncDisposable
         Environment.SetEnvironmentVariable("KOBO_TESTBED_IMAGES_READY", "1");
     });
 
+    /// <summary>
+    /// How many stacks a whole run of this project brings up: BackupsBesideKoboPage, BackupsPage,
+    /// OverviewAndJobs, TopologyPage, MaintenancePage, PhoneLayout, DrillCard and the two restore
+    /// wizard tests. More than the classes take are taken down at the end; fewer are made on demand.
+    /// </summary>
+    private const int StockSize = 9;
+
+    /// <summary>
+    /// With KOBO_E2E_STACK_STOCK=1 (tests/run-all.sh sets it), the first stack asked for brings
+    /// up the whole run's stacks at once, a few at a time, before any page is open: Chromium aborts
+    /// a page load with ERR_NETWORK_CHANGED when a stack's networks appear under it, so stacks
+    /// cannot be made ahead while another class browses, and one after another they took minutes.
+    /// </summary>
+    private static readonly Lazy<Task<System.Collections.Concurrent.ConcurrentQueue<TestBedKobo>>> Stock = new(async () =>
+    {
+        using var gate = new SemaphoreSlim(3);
+        var ups = Enumerable.Range(0, StockSize).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await StartAsync("e");
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // made on demand instead, where the failure is the test's to report
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var stock = new System.Collections.Concurrent.ConcurrentQueue<TestBedKobo>((await Task.WhenAll(ups)).OfType<TestBedKobo>());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            // Stacks no class took: down before the process goes (tests/run-all.sh also removes leftovers).
+            Task.WaitAll([.. stock.Select(s => s.DisposeAsync().AsTask())], TimeSpan.FromMinutes(2));
+        };
+        return stock;
+    });
+
     public static async Task<TestBedKobo> UpAsync(string letter)
     {
-        var id = $"tb-prefixed-{Guid.NewGuid():N}"[..22];
         await Images.Value;
+        if (Environment.GetEnvironmentVariable("KOBO_E2E_STACK_STOCK") == "1" && (await Stock.Value).TryDequeue(out var ready))
+        {
+            return ready;
+        }
+
+        return await StartAsync(letter);
+    }
+
+    private static async Task<TestBedKobo> StartAsync(string letter)
+    {
+        var id = $"tb-prefixed-{Guid.NewGuid():N}"[..22];
         var stack = new TestBedKobo(id, new Dictionary<string, string>());
         try
         {
