@@ -8,8 +8,8 @@ namespace KoboConsole.Tests.Infrastructure.Docker;
 
 /// <summary>
 /// An in-memory Docker engine for the fast tier: containers that are created, started, stopped,
-/// renamed by creation, removed, connected to networks and given files, with the events a real
-/// engine sends. A test shapes it (<see cref="Add"/>), makes an operation slow or failing
+/// renamed by creation, removed, connected to networks and given files, images loaded under tags
+/// (<see cref="Image"/>), with the events a real engine sends. A test shapes it (<see cref="Add"/>), makes an operation slow or failing
 /// (<see cref="When"/>), and reads what happened (<see cref="Calls"/>, <see cref="InFlight"/>). What
 /// it cannot do (execs, logs) is refused with a <see cref="DockerOperationException"/>, as a
 /// daemon refuses. Real behaviour stays proven by the integration tests against a real engine.
@@ -19,6 +19,8 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Box> _containers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkSummary> _networks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImageDetails> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private readonly List<Channel<EngineEvent>> _watchers = [];
     private readonly ConcurrentDictionary<(string Op, string Name), Func<CancellationToken, Task>> _hooks = new();
     private readonly ConcurrentBag<(string Op, Func<string, bool> Matches, Func<CancellationToken, Task> Hook)> _matchHooks = [];
@@ -52,7 +54,29 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
             {
                 EverStarted = true, // a compose project's container has run before, even when it is stopped now
                 Env = env ?? [],
+                ImageId = ImageIdOf(image),
             };
+            return id;
+        }
+    }
+
+    /// <summary>
+    /// Loads an image under <paramref name="tag"/>, as <c>docker load</c> or <c>docker pull</c> does: the
+    /// tag moves to the new image (the previous one stays, by id, for containers that run it). Containers
+    /// added or created with that tag afterwards run the new image. Returns its id (<c>sha256:...</c>).
+    /// </summary>
+    public string Image(string tag, DateTimeOffset created)
+    {
+        lock (_lock)
+        {
+            var id = "sha256:" + NewId();
+            _images[id] = new ImageDetails(id, [tag], created, [], [], [], new Dictionary<string, string>());
+            foreach (var (otherId, other) in _images.Where(i => i.Key != id && i.Value.Tags.Contains(tag)).ToList())
+            {
+                _images[otherId] = other with { Tags = [.. other.Tags.Where(t => t != tag)] };
+            }
+
+            _tags[tag] = id;
             return id;
         }
     }
@@ -92,7 +116,7 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
         lock (_lock)
         {
             var c = Get(id);
-            return Task.FromResult(new ContainerDetails(c.Id, c.Name, c.Image, "sha256:" + c.Image.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+            return Task.FromResult(new ContainerDetails(c.Id, c.Name, c.Image, c.ImageId,
                 c.State, c.Running, 0, new HealthInfo("none", 0, null, null, null), 0, DateTimeOffset.UnixEpoch, c.Running ? DateTimeOffset.UnixEpoch : null, null, false,
                 c.Spec?.Cmd ?? [], c.Spec?.Env ?? c.Env, c.Labels, [], c.Networks, c.Ports, c.Spec?.ExtraHosts ?? [], c.StopTimeoutSeconds));
         }
@@ -226,7 +250,10 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
             id = NewId();
             _containers[id] = new Box(id, containerName, spec.Image, spec.Labels, false, null,
                 [.. spec.Networks.Select(n => new NetworkAttachment(n.Name, "net-" + n.Name, n.Aliases ?? [], null))],
-                [.. spec.Ports.Select(p => new PortMapping(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol))], new Dictionary<string, byte[]>(StringComparer.Ordinal), spec);
+                [.. spec.Ports.Select(p => new PortMapping(p.HostIp, p.HostPort, p.ContainerPort, p.Protocol))], new Dictionary<string, byte[]>(StringComparer.Ordinal), spec)
+            {
+                ImageId = ImageIdOf(spec.Image),
+            };
         }
 
         Calls.Enqueue($"create {containerName}");
@@ -265,7 +292,15 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
     }
 
     /// <summary>No images are known here: the host "does not have" any reference.</summary>
-    public Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken) => Task.FromResult<ImageDetails?>(null);
+    /// <summary>By id or tag, as Docker resolves a reference; null for one never loaded (<see cref="Image"/>).</summary>
+    public Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var id = _tags.TryGetValue(reference, out var tagged) ? tagged : reference;
+            return Task.FromResult(_images.TryGetValue(id, out var image) ? image : null);
+        }
+    }
 
     public Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken)
     {
@@ -412,6 +447,10 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
         }
     }
 
+    // The image the tag points to now, or a stable made-up id for an image never loaded.
+    private string ImageIdOf(string image) =>
+        _tags.TryGetValue(image, out var id) ? id : "sha256:" + image.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+
     private string NewId() => Convert.ToHexStringLower(BitConverter.GetBytes(Interlocked.Increment(ref _next) * 2654435761L)) + new string('0', 48);
 
     private DockerOperationException Refused([CallerMemberName] string method = "") => new(name, method, null, "not part of the in-memory engine");
@@ -442,6 +481,7 @@ internal sealed class MemoryEngine(string name = "main") : IContainerEngine
         public Dictionary<string, byte[]> Files { get; } = files;
         public ContainerSpec? Spec { get; } = spec;
         public IReadOnlyList<string> Env { get; init; } = [];
+        public string ImageId { get; init; } = "";
     }
 }
 
