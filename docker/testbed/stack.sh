@@ -123,7 +123,13 @@ make_net() { # make_net <host> <project> <key>: Compose names networks <project>
     dk "$host" network rm "$name" >/dev/null 2>&1 && break
     force_disconnect "$host" "$name" "$owner"
     dk "$host" network rm "$name" >/dev/null 2>&1 && break
-    [ "$attempt" = 20 ] && die "network $name of the gone stack $owner cannot be removed (a stale endpoint; restart dockerd)"
+    if [ "$attempt" = 5 ]; then
+      # A stale endpoint only dockerd's restart clears, which would end every other test on the
+      # engine. The network itself works (no container is on it): take it as it is. Its labels keep
+      # naming $owner, so the next unprefixed stack finds it the same way after this one is down.
+      log "WARNING: network $name of the gone stack $owner keeps a stale endpoint (a Docker 20.10 defect); reused as it is"
+      return 0
+    fi
     sleep 1
   done
   dk "$host" network create --driver bridge \
@@ -563,6 +569,9 @@ remove_labelled() { # remove_labelled <host> <label filter> [<stack>]
     dk "$host" ps -a --format '{{.Names}}' --filter "label=$filter" 2>/dev/null >>"$(endpoints_file "$stack")" || true
   fi
   mapfile -t ids < <(dk "$host" ps -aq --filter "label=$filter" 2>/dev/null || true)
+  # Stopped first, then removed: 'rm -f' of running containers joined to a second network with
+  # 'network connect' left a stale endpoint on that network in about one stack of ten (Docker 20.10).
+  [ "${#ids[@]}" -eq 0 ] || dk "$host" stop -t 0 "${ids[@]}" >/dev/null 2>&1 || true
   [ "${#ids[@]}" -eq 0 ] || dk "$host" rm -f -v "${ids[@]}" >/dev/null || die "could not remove containers on $host"
   mapfile -t ids < <(dk "$host" network ls -q --filter "label=$filter" 2>/dev/null || true)
   local id attempt attached
