@@ -72,7 +72,7 @@ public sealed class UsersPageTests : AdminPageContext
         Confirm(dialogs, "Disable bob?", "Disable");
         page.WaitForAssertion(() => Assert.Contains("disabled", page.Find("[data-testid=status-bob]").TextContent, StringComparison.Ordinal));
         page.Find("[data-testid=reset-bob]").Click();
-        page.Find("input[data-testid=reset-password]").Change("new-password-of-bob");
+        page.WaitForElement("input[data-testid=reset-password]").Change("new-password-of-bob");
         page.Find("[data-testid=reset-save]").Click();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=password-reset]")));
 
