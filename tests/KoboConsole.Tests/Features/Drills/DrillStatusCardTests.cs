@@ -1,8 +1,5 @@
 using System.Text.Json;
 using Bunit;
-using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using KoboConsole.Tests.Features.Runs;
 using KoboConsole.Web.Features.Backups;
 using KoboConsole.Web.Features.Drills;
@@ -17,7 +14,7 @@ namespace KoboConsole.Tests.Features.Drills;
 public sealed class DrillStatusCardTests : MudComponentTest
 {
     private readonly RunDatabase _db = new();
-    private readonly Jobs _jobs = new();
+    private readonly RecordingJobs _jobs = new();
     private RunWatch _watch = null!;
 
     public override async Task InitializeAsync()
@@ -86,18 +83,5 @@ public sealed class DrillStatusCardTests : MudComponentTest
         var run = Assert.Single(await _db.Runs.ListAsync(DrillRunner.Kind, 10, CancellationToken.None));
         var request = JsonSerializer.Deserialize<JsonElement>(run.Request!);
         Assert.Equal(BackupStores.All, request.GetProperty("stores").EnumerateArray().Select(e => e.GetString()));
-    }
-
-    private sealed class Jobs : IBackgroundJobClient
-    {
-        public List<Job> Created { get; } = [];
-
-        public string Create(Job job, IState state)
-        {
-            Created.Add(job);
-            return Created.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 }

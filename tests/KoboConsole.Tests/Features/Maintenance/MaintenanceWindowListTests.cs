@@ -1,7 +1,4 @@
 using Bunit;
-using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using KoboConsole.Tests.Features.Runs;
 using KoboConsole.Web.Features.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +15,7 @@ public sealed class MaintenanceWindowListTests : MudComponentTest
     public override async Task InitializeAsync()
     {
         await _db.InitializeAsync();
-        _windows = new MaintenanceWindows(_db.Db, new Jobs(), _db.Audit, _db.Time);
+        _windows = new MaintenanceWindows(_db.Db, new RecordingJobs(), _db.Audit, _db.Time);
         Ctx.Services.AddSingleton(_windows);
         Ctx.Services.AddSingleton<TimeProvider>(_db.Time);
         Ctx.AddAuthorization().SetAuthorized("ops.jane").SetRoles("operator");
@@ -87,14 +84,5 @@ public sealed class MaintenanceWindowListTests : MudComponentTest
         var window = Assert.Single(await _windows.ListOpenAsync(CancellationToken.None));
         Assert.Equal(new DateTimeOffset(2030, 1, 5, 14, 30, 0, TimeSpan.Zero), window.Start);
         Assert.Equal("1.5 hours", window.Eta);
-    }
-
-    private sealed class Jobs : IBackgroundJobClient
-    {
-        private int _next;
-
-        public string Create(Job job, IState state) => (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 }

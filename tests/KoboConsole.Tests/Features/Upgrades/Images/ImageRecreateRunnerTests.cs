@@ -6,7 +6,6 @@ using KoboConsole.Web.Features.Stack;
 using KoboConsole.Web.Features.Upgrades.Images;
 using KoboConsole.Web.Infrastructure.Docker;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace KoboConsole.Tests.Features.Upgrades.Images;
 
@@ -35,8 +34,8 @@ public sealed class ImageRecreateRunnerTests : IAsyncLifetime
         _engine.Add(Kpi, labels: new Dictionary<string, string> { [KoboNames.ProjectLabel] = "kobofe", [KoboNames.ServiceLabel] = "kpi" },
             networks: ["kobofe_kobo-fe-network"], image: KpiTag, env: ["DJANGO_DEBUG=False"]);
         var hosts = new MemoryHosts(_engine);
-        var discovery = new StackDiscovery(hosts, new Monitor(), TimeProvider.System);
-        _updates = new ImageUpdateService(discovery, hosts, _db.Runs, new NoJobs(), _db.Audit);
+        var discovery = new StackDiscovery(hosts, new Checks.Alerts.AlertHarness.Monitor<StackOptions>(new StackOptions()), TimeProvider.System);
+        _updates = new ImageUpdateService(discovery, hosts, _db.Runs, new RecordingJobs(), _db.Audit);
         var scopes = new RunScopes(_db.Runs, _db.Cancellation, _db.Leases, _db.Audit, _db.Time, NullLogger<RunScope>.Instance) { PollInterval = TimeSpan.FromMilliseconds(20) };
         _runner = new ImageRecreateRunner(_db.Runs, scopes, _updates, hosts, null!, _db.Time); // maintenance is not asked for here
     }
@@ -90,21 +89,5 @@ public sealed class ImageRecreateRunnerTests : IAsyncLifetime
         var runId = await _db.Runs.CreateAsync(ImageRecreateRunner.Kind, "ada", JsonSerializer.Serialize(new RecreateRunRequest("kpi", false)), CancellationToken.None);
         await _runner.RunAsync(runId, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         return (await _db.Runs.GetAsync(runId, CancellationToken.None))!;
-    }
-
-    private sealed class Monitor : IOptionsMonitor<StackOptions>
-    {
-        public StackOptions CurrentValue { get; } = new();
-
-        public StackOptions Get(string? name) => CurrentValue;
-
-        public IDisposable? OnChange(Action<StackOptions, string?> listener) => null;
-    }
-
-    private sealed class NoJobs : Hangfire.IBackgroundJobClient
-    {
-        public string Create(Hangfire.Common.Job job, Hangfire.States.IState state) => throw new InvalidOperationException("the runner queues nothing");
-
-        public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => false;
     }
 }

@@ -1,7 +1,4 @@
 using Bunit;
-using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using KoboConsole.Tests.Features.Runs;
 using KoboConsole.Tests.Infrastructure.Docker;
 using KoboConsole.Web.Features.Stack;
@@ -23,7 +20,7 @@ public sealed class ImageUpdatesPanelTests : MudComponentTest
     private const string NginxTag = "nginx:1.26";
     private readonly RunDatabase _db = new();
     private readonly MemoryEngine _engine = new("main");
-    private readonly Jobs _jobs = new();
+    private readonly RecordingJobs _jobs = new();
 
     public override async Task InitializeAsync()
     {
@@ -78,7 +75,7 @@ public sealed class ImageUpdatesPanelTests : MudComponentTest
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("Recreate kpi?", dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty(await _db.Runs.ListAsync(ImageRecreateRunner.Kind, 10, CancellationToken.None));
-        Assert.Equal(0, _jobs.Count);
+        Assert.Empty(_jobs.Created);
 
         // Confirmed: one recreate run queued for kpi, and the panel links to its log.
         panel.Find("[data-testid=recreate-kpi]").Click();
@@ -88,20 +85,9 @@ public sealed class ImageUpdatesPanelTests : MudComponentTest
         var run = Assert.Single(await _db.Runs.ListAsync(ImageRecreateRunner.Kind, 10, CancellationToken.None));
         Assert.Equal("ada", run.Actor);
         Assert.Contains($"/runs/{run.Id}", panel.Markup, StringComparison.Ordinal);
-        Assert.Equal(1, _jobs.Count);
+        Assert.Single(_jobs.Created);
     }
 
     private static Dictionary<string, string> Labels(string service) =>
         new() { [KoboNames.ProjectLabel] = "kobofe", [KoboNames.ServiceLabel] = service };
-
-    private sealed class Jobs : IBackgroundJobClient
-    {
-        private int _next;
-
-        public int Count => Volatile.Read(ref _next);
-
-        public string Create(Job job, IState state) => Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
-    }
 }
